@@ -1,0 +1,1 @@
+"""SQLite archive of documents, fetches and extracted cells (arrives with the archive issue)."""

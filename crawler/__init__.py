@@ -1,0 +1,1 @@
+"""Scrapy project: spiders that discover annual-report pages on government sites."""
