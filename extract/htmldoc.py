@@ -1,0 +1,212 @@
+"""HTML page → the report's rows, its page title candidates and the CMS metadata block.
+
+The main content is found first by the content containers that government CMSs use
+(selectors kept as data below), else by text density; navigation, share bars, related
+links and footers are dropped. Tables become grids with rowspan/colspan honoured; a cell
+covered by a span is left out of the row rather than repeated, so a number printed once
+is read once. Layout tables (tables holding tables) are walked through, not read as grids.
+"""
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from .layout import Row, paragraph_parts, text_rows
+
+# Content containers of common CMSs (TRS, Hanweb, 集约化 platforms, WeChat), most specific first.
+CONTENT_SELECTORS = (
+    "#zoom", ".TRS_Editor", ".trs_editor_view", "#UCAP-CONTENT", ".Custom_UnionStyle",
+    ".view.TRS_UEDITOR", "#js_content", ".article-content", ".article_content", ".artcon",
+    "#content", ".content", ".main-content", ".wz_content", ".bt_content", ".zw", "#zw",
+    ".pages_content", ".detail-content", ".info-cont", ".xxgk_content", "article",
+)
+# Elements that never hold report text.
+DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+             "iframe", "button", "select", "object", "embed", "svg", "template")
+_JUNK_ATTR = re.compile(
+    r"(^|[-_ ])(nav|menu|footer|foot|header|breadcrumb|crumb|share|bdshare|sidebar|side|"
+    r"related|relate|xgyd|xgwz|pagebar|toolbar|print|copyright|banner|search|login)([-_ ]|$)",
+    re.I,
+)
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+               "article", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "font"}
+_META_LABELS = re.compile(r"(索引号|发布机构|发文机关|发布单位|信息来源|成文日期|发布日期|生成日期|公开日期|文号|发文字号|主题分类)\s*[:：]?\s*$")
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    return root
+
+
+def page_titles(root) -> list[str]:
+    """Title candidates the page itself declares: ArticleTitle meta, h1, <title>."""
+    found = [m.get("content", "") for m in root.xpath("//meta[@name='ArticleTitle' or @name='title' or @property='og:title']")]
+    found += [_clean(h.text_content()) for h in root.xpath("//h1|//h2[contains(@class,'title')]")]
+    for title in root.xpath("//title"):
+        found.append(re.split(r"\s*[_|｜-]\s*", _clean(title.text_content()))[0])
+    return [t.strip() for t in found if t and t.strip()]
+
+
+def page_metadata(root) -> dict[str, str]:
+    """The CMS metadata block (索引号 / 发布机构 / 发布日期 …): label cell, value in the next cell."""
+    meta: dict[str, str] = {}
+    for meta_tag in root.xpath("//meta[@name]"):
+        name, content = meta_tag.get("name"), (meta_tag.get("content") or "").strip()
+        if name in ("ContentSource", "author") and content:
+            meta.setdefault("发布机构", content)
+        elif name in ("PubDate", "pubdate") and content:
+            meta.setdefault("发布日期", content)
+    for el in root.iter("td", "th", "span", "label", "strong", "b", "dt", "li", "p", "div"):
+        own = _clean("".join(el.itertext())) if el.tag != "div" else _clean(el.text or "")
+        if m := _META_LABELS.search(own):
+            value = _next_text(el)
+            if value and len(value) < 80:
+                meta.setdefault(m[1], value)
+        elif m := re.match(r"^(索引号|发布机构|发文机关|成文日期|发布日期|文号)\s*[:：]\s*(\S.{0,60}?)\s*$", own):
+            meta.setdefault(m[1], m[2])
+    return meta
+
+
+def _next_text(el) -> str:
+    sibling = el.getnext()
+    while sibling is not None:
+        text = _clean(sibling.text_content())
+        if text:
+            return text
+        sibling = sibling.getnext()
+    return _clean(el.tail or "")
+
+
+def content_root(root):
+    for tag in DROP_TAGS:
+        for el in root.iter(tag):
+            _drop(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        if _JUNK_ATTR.search(attrs) and not el.xpath(".//table"):
+            _drop(el)
+    for selector in CONTENT_SELECTORS:
+        for el in root.cssselect(selector):
+            if len(_clean(el.text_content())) > 200:
+                return el
+    return _densest(root)
+
+
+def _drop(el) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # keeps the text that followed the element
+
+
+def _densest(root):
+    """The block with the most report text: CJK characters in its own paragraphs and tables."""
+    body = root.find("body") if root.find("body") is not None else root
+    best, best_score = body, 0
+    for el in body.iter("div", "td", "section", "article", "main"):
+        text = el.text_content()
+        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        score = cjk - 2 * links
+        if score > best_score * 1.05 and _has_report_words(text):
+            best, best_score = el, score
+    # The densest block may be a sub-part; climb while the parent adds report sections.
+    return best
+
+
+def _has_report_words(text: str) -> bool:
+    return "公开" in text
+
+
+def html_rows(el) -> list[Row]:
+    """The content element → rows: paragraphs as one-cell rows, data tables as grid rows."""
+    rows: list[Row] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if text := "".join(buffer):
+            for line in text.split("\n"):
+                rows.extend(Row([part]) for part in paragraph_parts(line.strip()) if part.strip())
+        buffer.clear()
+
+    def walk(node) -> None:
+        if not isinstance(node.tag, str):
+            buffer.append(node.tail or "")
+            return
+        if node.tag == "table" and not node.xpath(".//table"):
+            flush()
+            rows.extend(table_rows(node))
+        else:
+            if node.tag in _BLOCK_TAGS:
+                buffer.append("\n")
+            buffer.append(node.text or "")
+            for child in node:
+                walk(child)
+            if node.tag in _BLOCK_TAGS or node.tag in ("td", "th"):
+                buffer.append("\n")
+        buffer.append(node.tail or "")
+
+    buffer.append(el.text or "")
+    for child in el:
+        walk(child)
+    flush()
+    return rows
+
+
+def table_rows(table) -> list[Row]:
+    """A grid with spans resolved; a spanned-over position holds None and is dropped."""
+    rows: list[Row] = []
+    covered: dict[int, int] = {}  # column -> how many more rows a rowspan above still covers
+    for tr in table.iter("tr"):
+        row: list[str | None] = []
+        spans_started: dict[int, int] = {}
+        col = 0
+        for cell in (c for c in tr if c.tag in ("td", "th")):
+            while covered.get(col, 0) > 0:
+                row.append(None)
+                covered[col] -= 1
+                col += 1
+            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            row += [cell_text(cell)] + [None] * (colspan - 1)
+            for c in range(col, col + colspan):
+                if rowspan > 1:
+                    spans_started[c] = rowspan - 1
+            col += colspan
+        for c in [c for c, n in covered.items() if n > 0 and c >= col]:
+            covered[c] -= 1  # a rowspan reaching past this row's last cell
+        covered.update(spans_started)
+        cells = [c for c in row if c is not None]
+        if cells:
+            rows.append(Row(cells, table=True))
+    return rows
+
+
+def _span(cell, attr: str) -> int:
+    try:
+        return max(1, min(int(re.sub(r"\D", "", cell.get(attr, "1")) or 1), 200))
+    except ValueError:
+        return 1
+
+
+def cell_text(cell) -> str:
+    """A cell's text on one line: <p>/<br> inside a cell wrap a label ("本年新<br>制作数量")."""
+    return _clean("".join(cell.itertext()))
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\s\xa0\u3000]+", " ", text).strip()
+
+
+def html_to_rows(text: str) -> tuple[list[Row], list[str], dict[str, str]]:
+    root = parse_html(text)
+    titles, meta = page_titles(root), page_metadata(root)
+    body = content_root(root)
+    rows = html_rows(body)
+    if not rows:
+        rows = text_rows(_clean(root.text_content()))
+    return rows, titles, meta
