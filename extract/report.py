@@ -27,6 +27,7 @@ class Cell:
     blank: bool = False
     unsure: bool = False
     inferred: str | None = None
+    reason: str | None = None  # why a cell is unsure
 
     def to_json(self) -> dict:
         out: dict = {"value": self.value, "raw": self.raw}
@@ -36,6 +37,8 @@ class Cell:
             out["unsure"] = True
         if self.inferred:
             out["inferred"] = self.inferred
+        if self.reason:
+            out["reason"] = self.reason
         if self.page is not None:
             out["page"] = self.page
         return out
@@ -265,7 +268,7 @@ def cells_from_reads(reads) -> dict[str, Cell]:
             cell.inferred = why
             cells[key] = cell
         for key, why in read.unsure.items():
-            cells[key] = Cell(None, None, unsure=True, inferred=None)
+            cells[key] = Cell(None, None, unsure=True, reason=why)
     return cells
 
 
@@ -277,7 +280,7 @@ def make_cell(key: str, raw: str, page: int | None) -> Cell:
         return Cell(None, printed, page)
     number = parse_number(raw)
     if number is None:
-        return Cell(None, printed, page, unsure=True)
+        return Cell(None, printed, page, unsure=True, reason="not a number")
     column = key.rsplit(".", 1)[-1]
     value = to_wan_yuan(number) if column in L.MONEY_COLUMNS else number.value
     return Cell(json_number(value), printed, page)
