@@ -18,6 +18,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([-\w]+)", re.I)
 _GB_LABELS = {"gb2312", "gbk", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 _COMMON = set(COMMON_CHARS)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def charset_alias(label: str) -> str:
@@ -62,7 +63,7 @@ def _sniffed(data: bytes) -> tuple[str, str]:
 
 def common_score(text: str) -> float:
     """Share of CJK characters that are common in reports: mojibake scores near 0."""
-    cjk = [ch for ch in text[:5000] if "\u4e00" <= ch <= "\u9fff"]
+    cjk = _CJK.findall(text[:5000])
     return sum(ch in _COMMON for ch in cjk) / len(cjk) if cjk else 0.0
 
 

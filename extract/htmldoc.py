@@ -11,6 +11,7 @@ import re
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from .layout import Row, paragraph_parts, text_rows
 
@@ -21,6 +22,8 @@ CONTENT_SELECTORS = (
     "#content", ".content", ".main-content", ".wz_content", ".bt_content", ".zw", "#zw",
     ".pages_content", ".detail-content", ".info-cont", ".xxgk_content", "article",
 )
+_CONTENT_MATCHERS = tuple(CSSSelector(selector) for selector in CONTENT_SELECTORS)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Elements that never hold report text.
 DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
              "iframe", "button", "select", "object", "embed", "svg", "template")
@@ -52,8 +55,13 @@ def page_titles(root) -> list[str]:
     return [t.strip() for t in found if t and t.strip()]
 
 
+_META_XPATH = "//*[" + " or ".join(
+    f"contains(text(), '{label}')" for label in ("索引号", "发布机构", "发文机关", "发布单位", "信息来源", "成文日期", "发布日期", "文号")
+) + "]"
+
+
 def page_metadata(root) -> dict[str, str]:
-    """The CMS metadata block (索引号 / 发布机构 / 发布日期 …): label cell, value in the next cell."""
+    """The CMS metadata block (索引号 / 发布机构 / 发布日期 …): label then value, in one cell or the next."""
     meta: dict[str, str] = {}
     for meta_tag in root.xpath("//meta[@name]"):
         name, content = meta_tag.get("name"), (meta_tag.get("content") or "").strip()
@@ -61,11 +69,14 @@ def page_metadata(root) -> dict[str, str]:
             meta.setdefault("发布机构", content)
         elif name in ("PubDate", "pubdate") and content:
             meta.setdefault("发布日期", content)
-    for el in root.iter("td", "th", "span", "label", "strong", "b", "dt", "li", "p", "div"):
-        own = _clean("".join(el.itertext())) if el.tag != "div" else _clean(el.text or "")
+    for el in root.xpath(_META_XPATH):
+        if el.tag in ("script", "style", "title"):
+            continue
+        own = _clean(el.text_content())
+        if len(own) > 120:
+            continue
         if m := _META_LABELS.search(own):
-            value = _next_text(el)
-            if value and len(value) < 80:
+            if (value := _next_text(el)) and len(value) < 80:
                 meta.setdefault(m[1], value)
         elif m := re.match(r"^(索引号|发布机构|发文机关|成文日期|发布日期|文号)\s*[:：]\s*(\S.{0,60}?)\s*$", own):
             meta.setdefault(m[1], m[2])
@@ -73,11 +84,11 @@ def page_metadata(root) -> dict[str, str]:
 
 
 def _next_text(el) -> str:
+    """The value beside a label: the next non-empty sibling, unless that is another label."""
     sibling = el.getnext()
     while sibling is not None:
-        text = _clean(sibling.text_content())
-        if text:
-            return text
+        if text := _clean(sibling.text_content()):
+            return "" if _META_LABELS.search(text) or re.match(_META_LABELS.pattern[:-2], text) else text
         sibling = sibling.getnext()
     return _clean(el.tail or "")
 
@@ -92,8 +103,8 @@ def content_root(root):
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if _JUNK_ATTR.search(attrs) and not el.xpath(".//table"):
             _drop(el)
-    for selector in CONTENT_SELECTORS:
-        for el in root.cssselect(selector):
+    for matcher in _CONTENT_MATCHERS:
+        for el in matcher(root):
             if len(_clean(el.text_content())) > 200:
                 return el
     return _densest(root)
@@ -110,7 +121,7 @@ def _densest(root):
     best, best_score = body, 0
     for el in body.iter("div", "td", "section", "article", "main"):
         text = el.text_content()
-        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        cjk = len(_CJK.findall(text))
         links = sum(len(a.text_content()) for a in el.iter("a"))
         score = cjk - 2 * links
         if score > best_score * 1.05 and _has_report_words(text):

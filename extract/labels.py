@@ -144,6 +144,8 @@ TITLE_PATTERN = (
     r"关于.{0,12}(政府|政务)(信息)?公开工作(情况)?的报告|"
     r"信息公开(工作)?年度报告"
 )
+# Lines that name a report without being its title: breadcrumbs, column names, links.
+NOT_TITLE_LINE_PATTERN = r">|»|当前位置|现在的位置|首页|位置[:：]|^\[?(上一篇|下一篇)"
 # Titles of documents that are not OGI annual reports, however similar they look.
 NOT_REPORT_TITLE_PATTERN = (
     r"法治政府建设|依法行政|工作总结|工作要点|年度报告格式|报告格式|做好.{0,30}年度报告|"

@@ -20,6 +20,8 @@ _NAME_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{3,30}(局|厅|府|室|会|委
 
 def is_title_line(text: str) -> bool:
     label = norm_label(text)
+    if re.search(L.NOT_TITLE_LINE_PATTERN, label):
+        return False
     return 6 <= len(label) <= 80 and bool(re.search(L.TITLE_PATTERN, label)) and not label.endswith(("。", ";", "；"))
 
 

@@ -17,7 +17,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": 
 _SPACE = re.compile(r"[\s\u200b\u3000\xa0]+")
 
 # Characters that appear in Traditional but not in Simplified Chinese report text.
-_TRADITIONAL_HINTS = set("資訊開與處報務機關國區縣門類請結實總體複應達據權級")
+_TRADITIONAL_HINTS = re.compile("[資訊開與處報務機關國區縣門類請結實總體複應達據權級]")
 
 
 def norm_text(text: str) -> str:
@@ -25,6 +25,7 @@ def norm_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
+@lru_cache(maxsize=65536)
 def norm_label(text: str) -> str:
     """A label for matching: normalised and with every white space removed."""
     return _SPACE.sub("", norm_text(text))
@@ -32,7 +33,7 @@ def norm_label(text: str) -> str:
 
 def looks_traditional(text: str) -> bool:
     sample = text[:20000]
-    return sum(ch in _TRADITIONAL_HINTS for ch in sample) >= 5
+    return len(_TRADITIONAL_HINTS.findall(sample)) >= 5
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +65,7 @@ class Number:
     unit: str  # "", "元", "万元", "件", ...
 
 
+@lru_cache(maxsize=65536)
 def parse_number(raw: str) -> Number | None:
     """Read one printed number ("1,036", "+3", "减3", "94.52万元"); None if it is not one."""
     text = norm_label(raw)
@@ -84,6 +86,7 @@ def is_null_marker(raw: str) -> bool:
     return norm_label(raw) in NULL_MARKERS
 
 
+@lru_cache(maxsize=65536)
 def is_value_cell(raw: str) -> bool:
     """A cell of a table's number area: a number, a blank, or a null marker."""
     return is_null_marker(raw) or parse_number(raw) is not None

@@ -120,13 +120,15 @@ def _is_html(text: str, url: str | None, content_type: str | None) -> bool:
     return bool(_HTML_SNIFF.search(text[:3000]))
 
 
+_READABLE_ASCII = re.compile(r"[\x20-\x7e\n\r\t]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _plausible_text(text: str) -> bool:
     sample = text[:4000]
-    readable = sum(ch.isascii() and (ch.isprintable() or ch in "\n\r\t") for ch in sample)
-    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in sample)
-    if readable / len(sample) > 0.85:
+    if len(_READABLE_ASCII.findall(sample)) / len(sample) > 0.85:
         return True
-    return cjk > 20 and common_score(sample) > 0.2
+    return len(_CJK.findall(sample)) > 20 and common_score(sample) > 0.2
 
 
 def _text_metadata(text: str) -> dict[str, str]:
