@@ -75,8 +75,11 @@ def repair_mojibake(text: str) -> str:
     best, best_score = text, score
     for wrong in ("gb18030", "latin-1", "cp1252"):
         try:
-            candidate = text.encode(wrong).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
+            # The first wrong decoding often dropped a byte here and there: allow a few holes.
+            candidate = text.encode(wrong).decode("utf-8", errors="replace")
+        except UnicodeEncodeError:
+            continue
+        if candidate.count("\ufffd") > len(candidate) * 0.1:
             continue
         if (cand_score := common_score(candidate)) > best_score + 0.2:
             best, best_score = candidate, cand_score
