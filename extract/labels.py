@@ -44,11 +44,14 @@ REQUEST_ROW_PATTERNS = (
     ("other_fee_unpaid", r"缴纳费用|收费通知"),
     ("partially_granted", r"部分公开"),
     ("granted", r"予以公开"),
-    ("results_total", r"总计$"),
+    ("results_total", r"(总计|合计)$"),
     # "3.其他" under （六）其他处理 (2021) versus （六）其他处理 printed as one row (2019).
     ("other_misc", r"(其他处理)?\(?[3三][)).、]?其他$|^其他$"),
     ("other_total", r"\(六\)其他处理$|^六?[、.]?其他处理$"),
 )
+
+# Header cells of the requests table: a row whose label holds one of these is no data row.
+REQUEST_HEADER_LABEL = r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构"
 
 # The rows each template prints, in order (cells.md).
 REQUEST_ROWS_COMMON = (

@@ -39,7 +39,40 @@ def text_rows(text: str) -> list[Row]:
             rows.append(Row(_cells_per_line(block), table=True))
         else:
             rows.extend(row for line in block for row in line_rows(line))
-    return rows
+    return merge_value_lines(rows)
+
+
+SHORT_LABEL_MAX = 60
+
+
+def is_short_label(text: str) -> bool:
+    """A line that can be a row label: short, and not a sentence."""
+    text = text.strip()
+    return 0 < len(text) <= SHORT_LABEL_MAX and not text.endswith(("。", ";", "；", ":", "："))
+
+
+def merge_value_lines(rows: list[Row]) -> list[Row]:
+    """Cells one per line without tabs (a table copied as text): a short label line and the
+    number-only lines after it make one table row."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev is not None and _is_value_line(row) and (prev.meta.get("merged") or _is_label_line(prev)):
+            if not prev.meta.get("merged"):
+                prev = out[-1] = Row(list(prev.cells), table=True, page=prev.page, meta={"merged": True})
+            prev.cells.append(row.cells[0])
+            continue
+        out.append(row)
+    return out
+
+
+def _is_value_line(row: Row) -> bool:
+    """A number alone on its line ("无" alone is an answer in prose, as in 六、… 无)."""
+    return not row.table and len(row.cells) == 1 and norm_label(row.cells[0]) not in ("", "无") and is_value_cell(row.cells[0])
+
+
+def _is_label_line(row: Row) -> bool:
+    return not row.table and len(row.cells) == 1 and is_short_label(row.cells[0]) and not is_value_cell(row.cells[0])
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -95,7 +128,7 @@ def paragraph_parts(line: str) -> list[str]:
 def _paragraph_or_flat_row(line: str) -> Row:
     tokens = line.split()
     if _looks_like_flattened_table(tokens):
-        return Row(_group_tokens(tokens), table=True)
+        return Row(tokens, table=True)  # label words are joined again when rows are read
     return Row([line])
 
 
@@ -110,19 +143,3 @@ def _looks_like_flattened_table(tokens: list[str]) -> bool:
         return True
     first_number = numeric.index(True) if True in numeric else len(tokens)
     return 0 < first_number < len(tokens) and all(numeric[first_number:])
-
-
-def _group_tokens(tokens: list[str]) -> list[str]:
-    """Adjacent label words join into one cell ("结果 维持" → "结果维持"); numbers stay apart."""
-    cells: list[str] = []
-    label_open = False
-    for token in tokens:
-        if is_value_cell(token):
-            cells.append(token)
-            label_open = False
-        elif label_open:
-            cells[-1] += token
-        else:
-            cells.append(token)
-            label_open = True
-    return cells

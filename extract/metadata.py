@@ -70,14 +70,22 @@ def body_year(text: str) -> int | None:
     return None
 
 
-def find_year(title: str | None, text: str) -> int | None:
+_OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年(?:度)?[,，、以来]")
+
+
+def find_year(title: str | None, text: str, overview: str = "") -> int | None:
+    """The covered year: from the title, else the statistics window, else the year the
+    overview opens with ("2023年，我局…"), which is the covered year in these reports."""
     if title:
         year, masked = title_year(title)
         if year or masked:
             return year
     if _MASKED_YEAR.search(norm_label(text[:600])):
         return None
-    return body_year(text)
+    if year := body_year(text):
+        return year
+    m = _OPENING_YEAR.match(norm_label(overview[:40]))
+    return int(m[1]) if m else None
 
 
 def agency_from_title(title: str | None) -> str | None:

@@ -190,12 +190,13 @@ def build_report(rows: list[Row], page_titles: list[str], meta: dict[str, str]) 
     if template == "pre2019":
         cells |= {key: Cell(value, raw) for key, (value, raw) in legacy_cells(text).items()}
     checks = notes + build_checks(cells, reads["requests"])
+    sections = section_texts(rows, spans)
     return Report(
         title=title,
         agency=find_agency(title, meta),
-        year=find_year(title, text),
+        year=find_year(title, text, sections.get("overview", "")),
         template=template,
-        sections=section_texts(rows, spans),
+        sections=sections,
         cells=cells,
         checks=checks,
         metadata=meta,

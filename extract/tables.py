@@ -11,16 +11,20 @@ import re
 from dataclasses import dataclass, field
 
 from . import labels as L
-from .layout import Row
+from .layout import Row, is_short_label
 from .normalize import is_value_cell, norm_label
 
 
 @dataclass
 class LogicalRow:
-    label: str  # normalised, joined label cells
+    parts: list[str]  # normalised label cells, in order
     slots: list[str]  # value cells as printed, blanks included
     index: int  # position of the physical row in the document
     page: int | None = None
+
+    @property
+    def label(self) -> str:
+        return "".join(self.parts)
 
     @property
     def filled(self) -> int:
@@ -45,11 +49,16 @@ def is_blank(cell: str) -> bool:
 
 
 def logical_rows(rows: list[Row], start: int = 0) -> list[LogicalRow]:
+    """Table rows cut into logical rows; short label-only lines are kept as label rows so
+    that a label wrapped onto the line before its numbers can be joined back."""
     out: list[LogicalRow] = []
     for offset, row in enumerate(rows):
         if row.table:
             out.extend(_split_row(row, start + offset))
+        elif is_short_label(row.text):
+            out.append(LogicalRow([norm_label(row.text)], [], start + offset, row.page))
     return _join_wrapped(out)
+
 
 
 def _split_row(row: Row, index: int) -> list[LogicalRow]:
@@ -61,12 +70,12 @@ def _split_row(row: Row, index: int) -> list[LogicalRow]:
             slots.append(cell)
             continue
         if any(not is_blank(s) for s in slots):
-            found.append(LogicalRow(norm_label("".join(labels)), slots, index, row.page))
+            found.append(LogicalRow(labels, slots, index, row.page))
             labels = []
         slots = []  # blanks between two labels are span placeholders, not values
-        labels.append(cell)
+        labels.append(norm_label(cell))
     if labels or slots:
-        found.append(LogicalRow(norm_label("".join(labels)), slots, index, row.page))
+        found.append(LogicalRow(labels, slots, index, row.page))
     return found
 
 
@@ -75,7 +84,7 @@ def _join_wrapped(rows: list[LogicalRow]) -> list[LogicalRow]:
     out: list[LogicalRow] = []
     for row in rows:
         prev = out[-1] if out else None
-        if prev and not row.label and row.filled and prev.label and not prev.filled and row.index == prev.index + 1:
+        if prev and not row.parts and row.filled and prev.parts and not prev.filled and row.index == prev.index + 1:
             prev.slots = row.slots
             prev.index = row.index
             continue
@@ -109,16 +118,44 @@ def classify(label: str, patterns) -> str | None:
     return None
 
 
+def classified(rows: list[LogicalRow], patterns, skip: str | None = None):
+    """(key, row) for rows with values whose label matches.
+
+    The label cells are tried from all of them down to the last one, so header words run
+    into a flattened row's label do not hide it; a label that matches only together with
+    the label-only line just above it (a label wrapped before its numbers) is joined to it.
+    """
+    prev = None
+    for row in rows:
+        if row.slots:
+            key = _classify_parts(row.parts, patterns, skip)
+            if key is None and prev is not None and not prev.slots and prev.index == row.index - 1:
+                key = _classify_parts(prev.parts + row.parts, patterns, skip)
+            if key is not None:
+                yield key, row
+        prev = row
+
+
+_COLUMN_WORDS = {"其他", "总计", "合计", "小计", "自然人", "信息内容"}
+
+
+def _classify_parts(parts: list[str], patterns, skip: str | None) -> str | None:
+    for first in range(len(parts)):
+        label = "".join(parts[first:])
+        if (skip and re.search(skip, label)) or (first and label in _COLUMN_WORDS):
+            continue
+        if key := classify(label, patterns):
+            return key
+    return None
+
+
 # --- section 三 -------------------------------------------------------------------------
 
 
 def read_requests(rows: list[LogicalRow]) -> TableRead:
     read = TableRead()
     found: dict[str, LogicalRow] = {}
-    for row in rows:
-        key = classify(row.label, L.REQUEST_ROW_PATTERNS)
-        if key is None or not row.slots or ("自然人" in row.label and key == "results_total"):
-            continue
+    for key, row in classified(rows, L.REQUEST_ROW_PATTERNS, skip=L.REQUEST_HEADER_LABEL):
         if key not in found or (not found[key].filled and row.filled):
             found[key] = row
     if not found:
@@ -184,9 +221,8 @@ def read_proactive(rows: list[LogicalRow], template: str) -> TableRead:
     if not columns:
         return read
     patterns = [(key, pattern) for key, _block, pattern in L.PROACTIVE_ROW_PATTERNS]
-    for row in rows:
-        key = classify(row.label, patterns)
-        if key not in columns or not row.slots or key in read.rows_found:
+    for key, row in classified(rows, patterns):
+        if key not in columns or key in read.rows_found:
             continue
         cols = columns[key]
         prefix = f"proactive.{L.PROACTIVE_BLOCKS[key]}.{key}"
