@@ -185,3 +185,28 @@ def test_cli_prints_the_same_report(stem):
     for key in ("title", "agency", "year", "template"):
         assert printed.get(key) == lib.get(key)
     assert {k: _value(v) for k, v in printed["cells"].items()} == {k: _value(v) for k, v in lib["cells"].items()}
+
+
+def _utf8_stems():
+    stems = []
+    for stem in _ids(GOLDENS):
+        try:
+            (HTML_DIR / f"{stem}.html").read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        stems.append(stem)
+    return stems
+
+
+@pytest.mark.parametrize("stem", _utf8_stems())
+def test_decoded_text_gives_the_same_report(stem):
+    """extract_reports accepts str as well as bytes; the already-decoded page reads the same."""
+    gold = _golden(stem)
+    text = (HTML_DIR / f"{stem}.html").read_text(encoding="utf-8")
+    reports = extract_reports(text, url=gold.get("url"))
+    assert len(reports) == 1
+    rep = reports[0].to_json()
+    from_bytes = _report(stem)
+    assert (rep["title"], rep["agency"], rep["year"], rep["template"]) == \
+        (from_bytes["title"], from_bytes["agency"], from_bytes["year"], from_bytes["template"])
+    assert {k: _value(v) for k, v in rep["cells"].items()} == {k: _value(v) for k, v in from_bytes["cells"].items()}
