@@ -49,7 +49,8 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 def page_titles(root) -> list[str]:
     """Title candidates the page itself declares: ArticleTitle meta, h1, <title>."""
     found = [m.get("content", "") for m in root.xpath("//meta[@name='ArticleTitle' or @name='title' or @property='og:title']")]
-    found += [_clean(h.text_content()) for h in root.xpath("//h1|//h2[contains(@class,'title')]")]
+    found += [_clean(h.text_content()) for h in root.xpath(
+        "//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]")]
     for title in root.xpath("//title"):
         found.append(re.split(r"\s*[_|｜-]\s*", _clean(title.text_content()))[0])
     return [t.strip() for t in found if t and t.strip()]
@@ -70,8 +71,8 @@ def page_metadata(root) -> dict[str, str]:
         elif name in ("PubDate", "pubdate") and content:
             meta.setdefault("发布日期", content)
     for el in root.xpath(_META_XPATH):
-        if el.tag in ("script", "style", "title"):
-            continue
+        if el.tag in ("script", "style", "title", "option") or el.xpath("ancestor::form"):
+            continue  # a search form's 发布单位 <select> is no metadata
         own = _clean(el.text_content())
         if len(own) > 120:
             continue
@@ -87,6 +88,8 @@ def _next_text(el) -> str:
     """The value beside a label: the next non-empty sibling, unless that is another label."""
     sibling = el.getnext()
     while sibling is not None:
+        if sibling.tag in ("select", "input", "option", "textarea", "button"):
+            return ""
         if text := _clean(sibling.text_content()):
             return "" if _META_LABELS.search(text) or re.match(_META_LABELS.pattern[:-2], text) else text
         sibling = sibling.getnext()
@@ -193,7 +196,7 @@ def table_rows(table) -> list[Row]:
         covered.update(spans_started)
         cells = [c for c in row if c is not None]
         if cells:
-            rows.append(Row(cells, table=True))
+            rows.append(Row(cells, table=True, exact=True))
     return rows
 
 

@@ -23,6 +23,7 @@ class Row:
     cells: list[str]
     table: bool = False
     page: int | None = None
+    exact: bool = False  # every cell is a real column (an HTML grid): no layout padding
     meta: dict = field(default_factory=dict)
 
     @property

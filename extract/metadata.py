@@ -30,19 +30,37 @@ def is_negative_title(text: str) -> bool:
 
 
 def find_title(rows: list[Row], page_titles: list[str]) -> tuple[str | None, int]:
-    """The report title and the index of its row (-1 when it came from the page's own title)."""
-    for index, row in enumerate(rows[:15]):
-        if row.table or not is_title_line(row.text):
-            continue
-        title = norm_text(row.text).strip()
-        prev = rows[index - 1].text.strip() if index else ""
-        if prev and _NAME_LINE.match(norm_label(prev)) and norm_label(title).startswith(("关于", "20", "19")):
-            title = prev + title  # agency on line 1, "关于2020年…的报告" on line 2 (seed 002)
-        return re.sub(r"\s+", "", title) if _mostly_cjk(title) else title, index
-    for title in page_titles:
-        if is_title_line(title):
-            return norm_text(title).strip(), -1
-    return None, -1
+    """The report title and the index of its row (-1 when it came from the page's own title).
+
+    Candidates are the title lines near the top of the text and the titles the page
+    declares; one naming both its agency and its year beats a generic one ("政府信息公开
+    年度报告" is often all a CMS puts in <title>), and the text beats the page.
+    """
+    candidates = [(title, index) for index, row in enumerate(rows[:_TITLE_SEARCH_ROWS])
+                  if (title := _title_at(rows, index))]
+    candidates += [(norm_text(t).strip(), -1) for t in page_titles if is_title_line(t)]
+    if not candidates:
+        return None, -1
+    return max(candidates, key=lambda c: (_title_score(c[0]), c[1] >= 0, -abs(c[1])))
+
+
+_TITLE_SEARCH_ROWS = 40
+
+
+def _title_at(rows: list[Row], index: int) -> str | None:
+    row = rows[index]
+    if row.table or not is_title_line(row.text):
+        return None
+    title = norm_text(row.text).strip()
+    prev = rows[index - 1].text.strip() if index else ""
+    if prev and _NAME_LINE.match(norm_label(prev)) and norm_label(title).startswith(("关于", "20", "19")):
+        title = prev + title  # agency on line 1, "关于2020年…的报告" on line 2 (seed 002)
+    return re.sub(r"\s+", "", title) if _mostly_cjk(title) else title
+
+
+def _title_score(title: str) -> int:
+    year, masked = title_year(title)
+    return 2 * bool(year or masked) + 2 * bool(agency_from_title(title))
 
 
 def _mostly_cjk(text: str) -> bool:

@@ -1,5 +1,6 @@
 """A document → its report records: cells, sections, metadata and checks (cells.md)."""
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -98,6 +99,8 @@ def extract_document(data: bytes | str, url: str | None = None, content_type: st
         raise ExtractionError("empty document")
     if not _plausible_text(text):
         raise ExtractionError("unreadable: the bytes do not decode to text (binary or corrupt file)")
+    if _is_structured_data(text):
+        return Extraction([], encoding, "data", "not a report document: structured data (JSON)")
     text = to_simplified(text)
     if _is_html(text, url, content_type):
         rows, page_titles, meta = html_to_rows(text)
@@ -112,6 +115,17 @@ def extract_document(data: bytes | str, url: str | None = None, content_type: st
         else:
             reasons.append(reason)
     return Extraction(reports, encoding, fmt, None if reports else (reasons[0] if reasons else "no text"))
+
+
+def _is_structured_data(text: str) -> bool:
+    head = text.lstrip()[:1]
+    if head not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_html(text: str, url: str | None, content_type: str | None) -> bool:
@@ -182,13 +196,14 @@ def build_report(rows: list[Row], page_titles: list[str], meta: dict[str, str]) 
     reads, template, notes = read_tables(rows, spans)
     text = "\n".join(row_text(r) for r in rows)
     found_tables = len(reads["requests"].rows_found) >= 5 or len(reads["proactive"].rows_found) >= 3
-    if not (found_tables or _reads_as_report(title, spans, text)):
+    legacy = {} if found_tables else legacy_cells(text)
+    if not (found_tables or _reads_as_report(title, spans, text, legacy)):
         return None, "not an annual report: no report title, sections or tables found"
     if not found_tables:
         template = _prose_template(text, title)
     cells = cells_from_reads(reads.values())
     if template == "pre2019":
-        cells |= {key: Cell(value, raw) for key, (value, raw) in legacy_cells(text).items()}
+        cells |= {key: Cell(value, raw) for key, (value, raw) in legacy.items()}
     checks = notes + build_checks(cells, reads["requests"])
     sections = section_texts(rows, spans)
     return Report(
@@ -204,10 +219,12 @@ def build_report(rows: list[Row], page_titles: list[str], meta: dict[str, str]) 
     ), ""
 
 
-def _reads_as_report(title: str | None, spans: dict, text: str) -> bool:
+def _reads_as_report(title: str | None, spans: dict, text: str, legacy: dict) -> bool:
+    """Without tables: a report title with sections (or with the prose figures of an old
+    report), or sections enough to be a report whose title is lost."""
     mentions = "政府信息公开" in text or "政务公开" in text
     if title:
-        return len(spans) >= 2 or (mentions and len(text) > 600)
+        return len(spans) >= 2 or (mentions and len(legacy) >= 2)
     return len(spans) >= 3 and mentions
 
 

@@ -21,6 +21,7 @@ class LogicalRow:
     slots: list[str]  # value cells as printed, blanks included
     index: int  # position of the physical row in the document
     page: int | None = None
+    exact: bool = False  # from a grid whose cells are all real columns
 
     @property
     def label(self) -> str:
@@ -70,12 +71,12 @@ def _split_row(row: Row, index: int) -> list[LogicalRow]:
             slots.append(cell)
             continue
         if any(not is_blank(s) for s in slots):
-            found.append(LogicalRow(labels, slots, index, row.page))
+            found.append(LogicalRow(labels, slots, index, row.page, row.exact))
             labels = []
         slots = []  # blanks between two labels are span placeholders, not values
         labels.append(norm_label(cell))
     if labels or slots:
-        found.append(LogicalRow(labels, slots, index, row.page))
+        found.append(LogicalRow(labels, slots, index, row.page, row.exact))
     return found
 
 
@@ -185,9 +186,23 @@ def read_requests(rows: list[LogicalRow]) -> TableRead:
 
 
 def _lost_column(rows: list[LogicalRow], width: int) -> bool:
-    """Every row one number short: a column was lost on the way (seed 003), not left blank."""
-    counts = [r.filled for r in rows if r.filled]
-    return bool(counts) and max(counts) == width - 1 and counts.count(width - 1) >= len(counts) * 0.8
+    """Every row one number short, and nothing printed where the missing one would be: a
+    column was lost on the way (seed 003). A grid cell, a blank between printed numbers,
+    or a cell holding only spaces (a blank as exported) is a blank, not a lost column."""
+    filled = [r for r in rows if r.filled]
+    if not filled or any(r.exact or r.filled > width - 1 or _has_gap(r.slots) or _printed_blank(r.slots)
+                         for r in filled):
+        return False
+    return sum(r.filled == width - 1 for r in filled) >= len(filled) * 0.8
+
+
+def _printed_blank(slots: list[str]) -> bool:
+    return any(s != "" and is_blank(s) for s in slots)
+
+
+def _has_gap(slots: list[str]) -> bool:
+    printed = [i for i, s in enumerate(slots) if not is_blank(s)]
+    return bool(printed) and printed[-1] - printed[0] + 1 > len(printed)
 
 
 def _read_short_row(read: TableRead, prefix: str, row: LogicalRow) -> None:
