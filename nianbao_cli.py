@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from archive.errors import ArchiveError
 from extract import ExtractionError, NotAReportError, extract_reports
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -82,6 +83,162 @@ def demo_command(seeds: Path) -> None:
                 f"{','.join(report.failed_checks) or '-'}"
             )
     click.echo("\nFull output of one document: nianbao extract FILE")
+
+
+def db_option(fn):
+    return click.option("--db", "db_path", envvar="NIANBAO_DB", default="nianbao.db", show_default=True,
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        help="The archive file (default: $NIANBAO_DB, else nianbao.db here).")(fn)
+
+
+def open_archive(db_path: Path, create: bool = False):
+    from archive.db import open_db
+
+    try:
+        return open_db(db_path, create=create)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The address the (single) file was downloaded from.")
+@click.option("--agency", help="The agency that published the file(s), when the documents do not say.")
+@db_option
+def ingest_command(paths: tuple[Path, ...], url: str | None, agency: str | None, db_path: Path) -> None:
+    """Archive local files (reports, a folder of downloads) through the crawler's write path.
+
+    \b
+    Example:
+        nianbao ingest ../shared/seeds --db nianbao.db
+        nianbao ingest report.pdf --url https://www.example.gov.cn/x/report.pdf --agency 某某市公安局
+    """
+    from archive.ingest import expand, ingest_files
+    from archive.warc import warc_dir_for
+
+    db = open_archive(db_path, create=True)
+    try:
+        files = expand(list(paths))
+        counts = ingest_files(db, files, url=url, agency=agency, warc_dir=warc_dir_for(db_path),
+                              on_each=lambda path, outcome: click.echo(_describe(path, outcome)))
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    click.echo(f"run {counts['run_id']}: {counts['documents']} documents ({counts['documents_new']} new), "
+               f"{counts['reports_new']} new reports, {counts['reports_changed']} changed, "
+               f"{counts['reports_unchanged']} unchanged, {counts['not_reports']} not reports, "
+               f"{counts['errors']} unreadable → {db_path}")
+
+
+def _describe(path: Path, outcome) -> str:
+    what = outcome.status if outcome.status != "report" else ", ".join(
+        f"report {rid} {change}" for rid, change in outcome.report_changes)
+    reason = f" ({outcome.reason})" if outcome.reason else ""
+    return f"  {path.name}: {what}{reason}"
+
+
+@main.command("reextract")
+@click.option("--outdated", is_flag=True, help="Only documents read by an older extractor version.")
+@db_option
+def reextract_command(outdated: bool, db_path: Path) -> None:
+    """Re-derive every report's cells from the stored documents (nothing is fetched)."""
+    from archive.reextract import reextract_all
+
+    db = open_archive(db_path)
+    try:
+        counts = reextract_all(db, only_outdated=outdated)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    click.echo(f"re-extracted {sum(counts.values())} documents: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export per-agency histories and cells."""
+
+
+@export_group.command("history")
+@click.option("--agency", required=True, help="The agency's name as archived.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "png", "svg"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout for csv/json).")
+@click.option("--all-cells", is_flag=True, help="Add a column for every cell key.")
+@db_option
+def export_history_command(agency: str, fmt: str, out: Path | None, all_cells: bool, db_path: Path) -> None:
+    """One row per covered year for an agency, with the source of each year's numbers.
+
+    \b
+    Example:
+        nianbao export history --agency 桐乡市公安局 --format xlsx --out tongxiang.xlsx
+    """
+    from archive import export
+
+    db = open_archive(db_path)
+    try:
+        rows = export.history_rows(db, agency, all_cells=all_cells)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    if fmt in ("xlsx", "png", "svg") and out is None:
+        out = Path(f"{agency}-history.{fmt}")
+    if fmt in ("png", "svg"):
+        from archive.charts import history_png, history_svg
+
+        data = history_svg(rows, agency).encode() if fmt == "svg" else history_png(rows, agency)
+        _write_atomically(out, lambda path: path.write_bytes(data))
+    elif fmt == "xlsx":
+        _write_atomically(out, lambda path: export.write_xlsx(rows, export.history_columns(rows), path))
+    else:
+        _write_text(out, lambda f: export.write_csv(rows, export.history_columns(rows), f) if fmt == "csv"
+                    else export.write_json(rows, f))
+    if out:
+        click.echo(f"wrote {len(rows)} years to {out}", err=True)
+
+
+@export_group.command("cells")
+@click.option("--agency", help="Only this agency.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@db_option
+def export_cells_command(agency: str | None, fmt: str, out: Path | None, db_path: Path) -> None:
+    """Every cell in long format: agency, year, key, value, raw, source_url, sha256, …"""
+    from archive import export
+
+    db = open_archive(db_path)
+    try:
+        rows = export.cell_rows(db, agency)
+        first = next(rows, None)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    stream = _prepend(first, rows)
+    _write_text(out, lambda f: export.write_csv(stream, list(export.CELL_COLUMNS), f) if fmt == "csv"
+                else export.write_json(stream, f))
+
+
+def _prepend(first, rows):
+    if first is not None:
+        yield first
+    yield from rows
+
+
+def _write_text(out: Path | None, write) -> None:
+    if out is None:
+        write(sys.stdout)
+        return
+    _write_atomically(out, lambda path: _with_open(path, write))
+
+
+def _with_open(path: Path, write) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        write(f)
+
+
+def _write_atomically(out: Path, write) -> None:
+    """Write beside the target and rename: a failed export leaves no half-written file."""
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        write(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -105,10 +105,13 @@ def align(slots: list[str], n: int) -> list[str] | None:
     if len(printed) > n:
         return None
     window = list(slots)
-    while len(window) > n and is_blank(window[-1]):
-        window.pop()
-    while len(window) > n and is_blank(window[0]):
-        window.pop(0)
+    # Layout padding is an empty cell; a cell holding only spaces is a blank as exported,
+    # so it is trimmed only when padding alone does not bring the row down to n.
+    for is_padding in (lambda s: s == "", is_blank):
+        while len(window) > n and is_padding(window[-1]):
+            window.pop()
+        while len(window) > n and is_padding(window[0]):
+            window.pop(0)
     return window if len(window) == n else None
 
 

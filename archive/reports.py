@@ -1,0 +1,107 @@
+"""Extracted reports → rows: reports, cells, checks, sections; versions and duplicates.
+
+A report is identified by (agency, covered year). The same numbers arriving again (the
+HTML page and its PDF attachment, a re-posted copy) add a document to the same report;
+different numbers for the same agency and year make a new version and the old one is
+kept, marked superseded. A report whose agency or year is unknown is identified by its
+document and position, so it is never merged with another by guesswork.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from extract import EXTRACTOR_VERSION, Report
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def identity_of(agency: str | None, report: Report, sha: str, index: int) -> str:
+    if agency and report.year:
+        return f"{agency}|{report.year}"
+    return f"document:{sha}:{index}"
+
+
+def fingerprint(report: Report) -> str:
+    payload = {"template": report.template, "cells": {k: c.value for k, c in sorted(report.cells.items())}}
+    if not report.cells:  # a prose report without numbers: its text decides
+        payload["text"] = "".join(report.text.split())
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def store_reports(db, reports: list[Report], sha: str, url: str, fetched_at: str,
+                  agency_hint: str | None = None, start_index: int = 0) -> list[tuple[int, str]]:
+    """Write a document's reports; returns (report id, new | changed | unchanged) per report."""
+    changes = []
+    for index, report in enumerate(reports, start_index):
+        agency = agency_hint or report.agency
+        identity = identity_of(agency, report, sha, index)
+        print_ = fingerprint(report)
+        current = next(db.query("select id, version, fingerprint from reports where identity = ? "
+                                "and status = 'current'", [identity]), None)
+        if current and current["fingerprint"] == print_:
+            link_document(db, current["id"], sha, url, fetched_at)
+            changes.append((current["id"], "unchanged"))
+            continue
+        if current:
+            db["reports"].update(current["id"], {"status": "superseded", "superseded_at": _now()})
+        report_id = insert_report(db, report, agency, identity, sha, index, url, fetched_at,
+                                  version=current["version"] + 1 if current else 1)
+        changes.append((report_id, "changed" if current else "new"))
+    return changes
+
+
+def link_document(db, report_id: int, sha: str, url: str, fetched_at: str) -> None:
+    db["report_documents"].insert({"report_id": report_id, "document_sha256": sha, "source_url": url,
+                                   "fetched_at": fetched_at}, ignore=True)
+
+
+def insert_report(db, report: Report, agency: str | None, identity: str, sha: str, index: int,
+                  url: str, fetched_at: str, version: int) -> int:
+    report_id = db["reports"].insert({
+        "agency_id": db["agencies"].lookup({"name": agency}) if agency else None,
+        "agency": agency, "year": report.year, "template": report.template, "title": report.title,
+        "version": version, "status": "current", "identity": identity, "source_url": url,
+        "document_sha256": sha, "doc_index": index, "fetched_at": fetched_at,
+        "extractor_version": EXTRACTOR_VERSION, "fingerprint": fingerprint(report),
+        "failed_checks": ",".join(report.failed_checks), "cell_count": len(report.cells),
+        "first_seen": fetched_at,
+    }).last_pk
+    link_document(db, report_id, sha, url, fetched_at)
+    write_derived(db, report_id, report)
+    return report_id
+
+
+def write_derived(db, report_id: int, report: Report) -> None:
+    """Cells, checks and sections of a report, replacing any it had."""
+    for table in ("cells", "checks", "sections"):
+        db[table].delete_where("report_id = ?", [report_id])
+    db["cells"].insert_all(
+        ({"report_id": report_id, "key": key, "value": cell.value, "raw": cell.raw,
+          "section": key.split(".", 1)[0], "blank": int(cell.blank), "unsure": int(cell.unsure),
+          "inferred": cell.inferred, "page": cell.page} for key, cell in report.cells.items()),
+        batch_size=500,
+    )
+    db["checks"].insert_all(
+        ({"report_id": report_id, "check_id": c["id"], "scope": c.get("scope"), "status": c["status"],
+          "detail": c.get("detail"), "repair": json.dumps(c["repair"], ensure_ascii=False) if "repair" in c else None}
+         for c in report.checks),
+        batch_size=500,
+    )
+    db["sections"].insert_all(
+        ({"report_id": report_id, "name": name, "text": text} for name, text in report.sections.items()),
+        batch_size=100,
+    )
+
+
+def update_report(db, report_id: int, report: Report, agency: str | None, identity: str) -> None:
+    """Re-extraction: the same stored document read again by a newer extractor."""
+    db["reports"].update(report_id, {
+        "agency_id": db["agencies"].lookup({"name": agency}) if agency else None,
+        "agency": agency, "year": report.year, "template": report.template, "title": report.title,
+        "identity": identity, "extractor_version": EXTRACTOR_VERSION, "fingerprint": fingerprint(report),
+        "failed_checks": ",".join(report.failed_checks), "cell_count": len(report.cells),
+    })
+    write_derived(db, report_id, report)
