@@ -22,32 +22,13 @@ def default_db_path() -> Path:
     return Path(os.environ.get("NIANBAO_DB") or DEFAULT_DB)
 
 
-class NestedTransactions(sqlite3.Connection):
-    """`with conn:` blocks nest: only the outermost one commits or rolls back.
-
-    sqlite-utils wraps each insert in its own `with conn:`; without this, the first inner
-    block would commit half a document. With it, a document, its fetch and everything
-    extracted from it are written in one transaction or not at all.
-    """
-
-    depth = 0
-
-    def __enter__(self):
-        self.depth += 1
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        self.depth -= 1
-        return super().__exit__(exc_type, exc, tb) if self.depth == 0 else False
-
-
 def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
     """Open (and if needed create) an archive; a file that is not one raises ArchiveError."""
     path = Path(path)
     if not create and str(path) != ":memory:" and not path.exists():
         raise ArchiveError(f"no archive at {path} (run `nianbao ingest` or `nianbao crawl` first)")
     try:
-        conn = sqlite3.connect(str(path), timeout=30, factory=NestedTransactions)
+        conn = sqlite3.connect(str(path), timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         db = sqlite_utils.Database(conn)
         ensure_schema(db)
@@ -72,7 +53,7 @@ TABLES = {
                  "doc_index": int, "fetched_at": str, "extractor_version": str, "fingerprint": str,
                  "failed_checks": str, "cell_count": int, "first_seen": str, "superseded_at": str}, "id"),
     "report_documents": ({"report_id": int, "document_sha256": str, "source_url": str, "fetched_at": str},
-                         ("report_id", "document_sha256")),
+                         ("report_id", "document_sha256", "source_url")),
     # value: INTEGER affinity keeps counts whole and stores money as REAL, unchanged.
     "cells": ({"report_id": int, "key": str, "value": int, "raw": str, "section": str, "blank": int,
                "unsure": int, "inferred": str, "page": int}, ("report_id", "key")),
@@ -125,7 +106,7 @@ VIEWS = {
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and db["reports"].exists():
         return
-    with db.conn:
+    with db.atomic():
         for name, (columns, pk) in TABLES.items():
             if not db[name].exists():
                 db[name].create(columns, pk=pk, not_null={pk} if isinstance(pk, str) else None)

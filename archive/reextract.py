@@ -4,6 +4,7 @@ from collections import Counter
 
 from extract import EXTRACTOR_VERSION
 
+from .errors import ArchiveError
 from .reports import identity_of, store_reports, update_report
 from .store import Fetched, extract_safely, now
 
@@ -19,10 +20,14 @@ def reextract_all(db, only_outdated: bool = False) -> Counter:
 
 def reextract_document(db, sha: str, content_type: str | None) -> str:
     fetch = next(db.query("select url, fetched_at from fetches where sha256 = ? order by fetched_at limit 1", [sha]))
-    body = db["blobs"].get(sha)["content"]
+    blob = next(db.query("select content from blobs where sha256 = ?", [sha]), None)
+    if blob is None:
+        raise ArchiveError(f"the stored bytes of document {sha} are missing from the archive; "
+                           "nothing was changed for it")
+    body = blob["content"]
     reports, status, reason, meta = extract_safely(Fetched(fetch["url"], body, fetch["fetched_at"],
                                                            content_type=content_type))
-    with db.conn:
+    with db.atomic():
         db["documents"].update(sha, {"status": status, "reason": reason, "format": meta.get("format"),
                                      "encoding": meta.get("encoding"), "extractor_version": EXTRACTOR_VERSION,
                                      "extracted_at": now()})

@@ -56,7 +56,7 @@ class Run:
 
     def __init__(self, db: sqlite_utils.Database, kind: str, note: str = "", warc_dir: Path | None = None):
         self.db, self.counts, self.warc = db, Counter(), None
-        with db.conn:
+        with db.atomic():
             self.id = db["runs"].insert({"kind": kind, "started_at": now(), "status": "running",
                                          "note": note}).last_pk
             if warc_dir is not None:
@@ -81,14 +81,14 @@ class Run:
         row = {name: self.counts.get(name, 0) for name in
                ("documents", "documents_new", "reports_new", "reports_changed", "reports_unchanged",
                 "not_reports", "errors")}
-        with self.db.conn:
+        with self.db.atomic():
             self.db["runs"].update(self.id, row | {"ended_at": now(), "status": status})
         return row
 
 
 def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agency_hint: str | None = None) -> Outcome:
     sha = fetched.sha256
-    with db.conn:
+    with db.atomic():
         if db["documents"].count_where("sha256 = ?", [sha]):
             outcome = _link_known(db, fetched, sha)
         else:
@@ -99,6 +99,9 @@ def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agen
 
 
 def _insert_fetch(db, fetched: Fetched, sha: str, run_id: int | None) -> None:
+    """Every HTTP fetch is a record; a local file ingested again from the same place is not news."""
+    if fetched.method == "file" and db["fetches"].count_where("url = ? and sha256 = ?", [fetched.url, sha]):
+        return
     db["fetches"].insert({
         "run_id": run_id, "url": fetched.url, "final_url": fetched.final_url or fetched.url,
         "status": fetched.status, "headers": json.dumps(fetched.headers, ensure_ascii=False),

@@ -134,15 +134,16 @@ def _is_html(text: str, url: str | None, content_type: str | None) -> bool:
     return bool(_HTML_SNIFF.search(text[:3000]))
 
 
-_READABLE_ASCII = re.compile(r"[\x20-\x7e\n\r\t]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _plausible_text(text: str) -> bool:
+    """Decoded garbage shows control characters, or Chinese characters no report uses."""
     sample = text[:4000]
-    if len(_READABLE_ASCII.findall(sample)) / len(sample) > 0.85:
-        return True
-    return len(_CJK.findall(sample)) > 20 and common_score(sample) > 0.2
+    if len(_CONTROL.findall(sample)) > len(sample) * 0.02:
+        return False
+    return len(_CJK.findall(sample)) < 40 or common_score(sample) > 0.2
 
 
 def _text_metadata(text: str) -> dict[str, str]:
@@ -198,6 +199,8 @@ def build_report(rows: list[Row], page_titles: list[str], meta: dict[str, str]) 
     found_tables = len(reads["requests"].rows_found) >= 5 or len(reads["proactive"].rows_found) >= 3
     legacy = {} if found_tables else legacy_cells(text)
     if not (found_tables or _reads_as_report(title, spans, text, legacy)):
+        if other := _other_document_title(rows, page_titles):
+            return None, f"not an annual report: the title reads as another kind of document ({other})"
         return None, "not an annual report: no report title, sections or tables found"
     if not found_tables:
         template = _prose_template(text, title)
@@ -217,6 +220,15 @@ def build_report(rows: list[Row], page_titles: list[str], meta: dict[str, str]) 
         metadata=meta,
         text=text,
     ), ""
+
+
+def _other_document_title(rows: list[Row], page_titles: list[str]) -> str | None:
+    """The title of what the document is instead (法治政府建设年度报告, 工作要点, …), if it says."""
+    lines = [*page_titles, *(r.text for r in rows[:10] if not r.table)]
+    for line in lines:
+        if len(norm_label(line)) <= 80 and is_negative_title(line):
+            return line.strip()
+    return None
 
 
 def _reads_as_report(title: str | None, spans: dict, text: str, legacy: dict) -> bool:
