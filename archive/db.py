@@ -30,6 +30,9 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
     try:
         conn = sqlite3.connect(str(path), timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL never corrupts the file; a power cut may drop the last commits,
+        # which the next crawl fetches again. A killed process loses nothing.
+        conn.execute("PRAGMA synchronous=NORMAL")
         db = sqlite_utils.Database(conn)
         ensure_schema(db)
     except sqlite3.DatabaseError as err:
@@ -74,6 +77,7 @@ FOREIGN_KEYS = {
 
 INDEXES = (
     ("reports", ["agency_id", "year"]),
+    ("reports", ["agency", "status", "year"]),
     ("reports", ["identity", "status"]),
     ("reports", ["document_sha256", "doc_index"]),
     ("reports", ["year"]),

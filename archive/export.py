@@ -37,8 +37,12 @@ CELL_COLUMNS = ("agency", "year", "key", "value", "raw", "source_url", "sha256",
                 "report_id", "template", "version", "fetched_at")
 
 
+def has_reports(db) -> bool:
+    return next(db.execute("select exists (select 1 from reports)"))[0] == 1
+
+
 def resolve_agency(db, name: str) -> str:
-    if not db["reports"].count:
+    if not has_reports(db):
         raise ArchiveError("the archive holds no reports yet (run `nianbao ingest` or `nianbao crawl` first)")
     if db["agencies"].count_where("name = ?", [name]):
         return name
@@ -102,7 +106,7 @@ def cell_rows(db, agency: str | None = None) -> Iterator[dict]:
     if agency:
         where += " and reports.agency = ?"
         params.append(resolve_agency(db, agency))
-    elif not db["reports"].count:
+    elif not has_reports(db):
         raise ArchiveError("the archive holds no reports yet (run `nianbao ingest` or `nianbao crawl` first)")
     sql = ("select reports.agency, reports.year, cells.key, cells.value, cells.raw, reports.source_url, "
            "reports.document_sha256 as sha256, reports.id as report_id, reports.template, reports.version, "

@@ -1,0 +1,1 @@
+"""nianbao's Datasette plugin (work in progress)."""
