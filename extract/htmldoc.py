@@ -200,11 +200,15 @@ def table_rows(table) -> list[Row]:
     return rows
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _span(cell, attr: str) -> int:
-    try:
-        return max(1, min(int(re.sub(r"\D", "", cell.get(attr, "1")) or 1), 200))
-    except ValueError:
+    value = cell.get(attr)
+    if value is None:
         return 1
+    m = _DIGITS.search(value)
+    return max(1, min(int(m[0]), 200)) if m else 1
 
 
 def cell_text(cell) -> str:
@@ -212,8 +216,11 @@ def cell_text(cell) -> str:
     return _clean("".join(cell.itertext()))
 
 
+_WHITESPACE = re.compile(r"[\s\xa0\u3000]+")
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"[\s\xa0\u3000]+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def html_to_rows(text: str) -> tuple[list[Row], list[str], dict[str, str]]:
