@@ -241,5 +241,28 @@ def _write_atomically(out: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
+@main.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve_command(db_path: Path, host: str, port: int) -> None:
+    """Browse the archive in Datasette, read-only: tables, facets, canned queries, agency charts.
+
+    \b
+    Example:
+        nianbao serve --db nianbao.db --port 8001
+    Then open http://127.0.0.1:8001/ (agency pages: /-/nianbao/agency/NAME).
+    """
+    from archive.serve import check_archive, database_name, serve
+
+    try:
+        check_archive(db_path)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    click.echo(f"nianbao: serving {db_path} read-only at http://{host}:{port}/{database_name(db_path)} "
+               "(Ctrl-C to stop)", err=True)
+    serve(db_path, host=host, port=port)
+
+
 if __name__ == "__main__":
     main()
