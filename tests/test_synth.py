@@ -258,3 +258,12 @@ def test_html_declares_the_charset_it_is_encoded_in():
         seen.add(charset)
         doc.decode("gb18030" if charset.startswith("gb") else "utf-8")
     assert {"utf-8", "gbk", "gb2312"} <= seen
+
+
+def test_edge_seeds_still_hit_their_case():
+    for (layout, template), seeds in synth.EDGE_SEEDS["blank_natural_person_column"].items():
+        for seed in seeds:
+            r = synth.generate(seed, layout, template)
+            blank = [c for c in APPLICANTS
+                     if all(r.cells[f"requests.{row}.{c}"] is None for row in synth.request_rows(template))]
+            assert blank == ["natural_person"] and r.cells["requests.new_received.total"], (layout, template, seed)
