@@ -9,7 +9,6 @@ is read once. Layout tables (tables holding tables) are walked through, not read
 
 import re
 
-import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -37,28 +36,35 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
 _META_LABELS = re.compile(r"(索引号|发布机构|发文机关|发布单位|信息来源|成文日期|发布日期|生成日期|公开日期|文号|发文字号|主题分类)\s*[:：]?\s*$")
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def parse_html(text: str):
+    """Plain lxml elements (not lxml.html's): walking them is several times faster."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    root = etree.fromstring(text, _PARSER)
+    if root is None:  # nothing but white space or comments
+        root = etree.fromstring("<html><body></body></html>", _PARSER)
     return root
+
+
+def text_of(el) -> str:
+    return "".join(el.itertext())
 
 
 def page_titles(root) -> list[str]:
     """Title candidates the page itself declares: ArticleTitle meta, h1, <title>."""
     found = [m.get("content", "") for m in root.xpath("//meta[@name='ArticleTitle' or @name='title' or @property='og:title']")]
-    found += [_clean(h.text_content()) for h in root.xpath(
+    found += [_clean(text_of(h)) for h in root.xpath(
         "//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]")]
     for title in root.xpath("//title"):
-        found.append(re.split(r"\s*[_|｜-]\s*", _clean(title.text_content()))[0])
+        found.append(re.split(r"\s*[_|｜-]\s*", _clean(text_of(title)))[0])
     return [t.strip() for t in found if t and t.strip()]
 
 
-_META_XPATH = "//*[" + " or ".join(
-    f"contains(text(), '{label}')" for label in ("索引号", "发布机构", "发文机关", "发布单位", "信息来源", "成文日期", "发布日期", "文号")
-) + "]"
+_META_TEXT = etree.XPath("//text()[" + " or ".join(
+    f"contains(., '{label}')" for label in ("索引号", "发布机构", "发文机关", "发布单位", "信息来源", "成文日期", "发布日期", "文号")
+) + "]")
 
 
 def page_metadata(root) -> dict[str, str]:
@@ -70,10 +76,10 @@ def page_metadata(root) -> dict[str, str]:
             meta.setdefault("发布机构", content)
         elif name in ("PubDate", "pubdate") and content:
             meta.setdefault("发布日期", content)
-    for el in root.xpath(_META_XPATH):
+    for el in dict.fromkeys(node.getparent() for node in _META_TEXT(root)):
         if el.tag in ("script", "style", "title", "option") or el.xpath("ancestor::form"):
             continue  # a search form's 发布单位 <select> is no metadata
-        own = _clean(el.text_content())
+        own = _clean(text_of(el))
         if len(own) > 120:
             continue
         if m := _META_LABELS.search(own):
@@ -90,7 +96,7 @@ def _next_text(el) -> str:
     while sibling is not None:
         if sibling.tag in ("select", "input", "option", "textarea", "button"):
             return ""
-        if text := _clean(sibling.text_content()):
+        if text := _clean(text_of(sibling)):
             return "" if _META_LABELS.search(text) or re.match(_META_LABELS.pattern[:-2], text) else text
         sibling = sibling.getnext()
     return _clean(el.tail or "")
@@ -100,22 +106,30 @@ def content_root(root):
     for tag in DROP_TAGS:
         for el in root.iter(tag):
             _drop(el)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None:
+    for el in root.xpath("//*[@class or @id]"):
+        if el.getparent() is None:
             continue
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if _JUNK_ATTR.search(attrs) and not el.xpath(".//table"):
             _drop(el)
     for matcher in _CONTENT_MATCHERS:
         for el in matcher(root):
-            if len(_clean(el.text_content())) > 200:
+            if len(_clean(text_of(el))) > 200:
                 return el
     return _densest(root)
 
 
 def _drop(el) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()  # keeps the text that followed the element
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:  # keep the text that followed the element
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _densest(root):
@@ -123,9 +137,9 @@ def _densest(root):
     body = root.find("body") if root.find("body") is not None else root
     best, best_score = body, 0
     for el in body.iter("div", "td", "section", "article", "main"):
-        text = el.text_content()
+        text = text_of(el)
         cjk = len(_CJK.findall(text))
-        links = sum(len(a.text_content()) for a in el.iter("a"))
+        links = sum(len(text_of(a)) for a in el.iter("a"))
         score = cjk - 2 * links
         if score > best_score * 1.05 and _has_report_words(text):
             best, best_score = el, score
@@ -229,5 +243,5 @@ def html_to_rows(text: str) -> tuple[list[Row], list[str], dict[str, str]]:
     body = content_root(root)
     rows = html_rows(body)
     if not rows:
-        rows = text_rows(_clean(root.text_content()))
+        rows = text_rows(_clean(text_of(root)))
     return rows, titles, meta
