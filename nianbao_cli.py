@@ -244,7 +244,7 @@ def _write_atomically(out: Path, write) -> None:
 @main.command("serve")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 def serve_command(db_path: Path, host: str, port: int) -> None:
     """Browse the archive in Datasette, read-only: tables, facets, canned queries, agency charts.
 

@@ -241,6 +241,8 @@ def size_with_original(datasette, row, size):
         sha256 = row["sha256"]
     except (KeyError, IndexError, TypeError):
         return None
+    if isinstance(sha256, dict):  # documents.sha256 is also a foreign key to blobs
+        sha256 = sha256.get("value")
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         return None
     return Markup(f'{escape(size)} · <a href="{escape(original_path(datasette, sha256))}" '
@@ -254,6 +256,7 @@ PAGE = """{% extends "base.html" %}
 .nianbao-chart { overflow-x: auto; margin: 1em 0; }
 .nianbao-chart svg { width: 100%; max-width: 980px; min-width: 640px; height: auto; }
 .nianbao-scroll { overflow-x: auto; }
+table.nianbao-history th, table.nianbao-history td { padding: 4px 8px; line-height: 1.4; vertical-align: baseline; }
 table.nianbao-history td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.nianbao-history td.null { color: #999; text-align: center; }
 table.nianbao-history th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }

@@ -81,7 +81,6 @@ TABLES: dict[str, dict] = {
         "title": "单元格 / cells",
         "description": "报告表格中的每个数字，按规范键存放；空白为 null，绝不当作 0。"
                        " Every number of a report's tables under its canonical key; blank is null, never 0.",
-        "facets": ["section"],
         "columns": {
             "report_id": "报告 / report",
             "key": "单元格键 / cell key",
@@ -174,7 +173,6 @@ TABLES: dict[str, dict] = {
     "cell_provenance": {
         "title": "数字出处 / cell provenance",
         "description": "每个数字及其来源文档、网址和时间。 Every number with the document, URL and time it came from.",
-        "facets": ["year", "report_status"],
         "columns": {"key": "单元格键 / cell key", "value": "数值 / value", "raw": "原文 / text as printed",
                     "sha256": "原件 / archived original"},
     },

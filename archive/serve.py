@@ -16,6 +16,7 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     "truncate_cells_html": 400,    # section text is long; the row page shows it whole
     "default_page_size": 50,
+    "suggest_facets": False,       # each suggestion costs a scan; the useful facets are configured
 }
 
 

@@ -143,6 +143,20 @@ def test_agency_without_a_dated_report_still_lists_its_reports(ds):
     assert "/-/nianbao/original/" in response.text
 
 
+def test_agency_names_are_escaped_everywhere(tmp_path):
+    db = open_db(tmp_path / "evil.db")
+    evil = '<script>alert(1)</script>"局'
+    ingest_files(db, [SEEDS / "000_760391771cb97ddd.txt"], agency=evil)
+    name = db.execute("select agency from reports").fetchone()[0]
+    db.conn.close()
+    ds_ = make_datasette(tmp_path / "evil.db")
+    for path in (agency_url(name), "/evil/reports", "/evil/agencies", agency_url(name) + ".svg"):
+        response = get(ds_, path)
+        assert response.status_code == 200, path
+        assert "<script>alert(1)" not in response.text, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in get(ds_, agency_url(name)).text
+
+
 def test_search_finds_a_long_phrase_through_the_trigram_index(ds, archive):
     rows = query_rows(ds, "search_sections", q="依申请公开")
     assert rows and all("依申请公开" in r["excerpt"] for r in rows)
@@ -241,6 +255,12 @@ def test_report_rows_link_to_agency_page_source_and_original(ds):
     assert 'href="https://www.tx.gov.cn/art/2022/1/20/art_1_2021.html"' in html
     agencies = get(ds, "/nianbao/agencies").text
     assert f'href="{agency_url(TONGXIANG)}"' in agencies
+    row = get(ds, "/nianbao/reports/1").text
+    assert f'href="{agency_url(TONGXIANG)}"' in row and re.search(r'href="/-/nianbao/original/[0-9a-f]{64}"', row)
+    documents = get(ds, "/nianbao/documents?format=html").text
+    assert len(re.findall(r'href="/-/nianbao/original/[0-9a-f]{64}"', documents)) == 12
+    cells = get(ds, "/nianbao/cells?report_id=1&key=requests.new_received.total").text
+    assert 'href="/nianbao/cells_by_key?key=requests.new_received.total"' in cells
 
 
 # --- the real server ---------------------------------------------------------------------
