@@ -22,6 +22,8 @@ class LogicalRow:
     index: int  # position of the physical row in the document
     page: int | None = None
     exact: bool = False  # from a grid whose cells are all real columns
+    width: int = 0  # cells in the physical row
+    end: int = 0  # the physical row's cell index just past the last slot
 
     @property
     def label(self) -> str:
@@ -66,17 +68,18 @@ def _split_row(row: Row, index: int) -> list[LogicalRow]:
     found: list[LogicalRow] = []
     labels: list[str] = []
     slots: list[str] = []
-    for cell in row.cells:
+    width = len(row.cells)
+    for position, cell in enumerate(row.cells):
         if is_value_cell(cell):
             slots.append(cell)
             continue
         if any(not is_blank(s) for s in slots):
-            found.append(LogicalRow(labels, slots, index, row.page, row.exact))
+            found.append(LogicalRow(labels, slots, index, row.page, row.exact, width, position))
             labels = []
         slots = []  # blanks between two labels are span placeholders, not values
         labels.append(norm_label(cell))
     if labels or slots:
-        found.append(LogicalRow(labels, slots, index, row.page, row.exact))
+        found.append(LogicalRow(labels, slots, index, row.page, row.exact, width, width))
     return found
 
 
@@ -165,7 +168,8 @@ def read_requests(rows: list[LogicalRow]) -> TableRead:
     if not found:
         return read
     width = len(L.REQUEST_COLUMNS)
-    short = _lost_column(list(found.values()), width)
+    grid = _faithful_grid(list(found.values()), width)
+    short = not grid and _lost_column(list(found.values()), width)
     if short:
         read.notes.append(("columns_missing", "warn",
                            f"rows print {width - 1} numbers under {width} column headings; "
@@ -177,7 +181,7 @@ def read_requests(rows: list[LogicalRow]) -> TableRead:
         if short:
             _read_short_row(read, prefix, row)
             continue
-        values = align(row.slots, width)
+        values = row.slots[len(row.slots) - width:] if grid else align(row.slots, width)
         if values is None:
             for col in L.REQUEST_COLUMNS:
                 read.unsure[f"{prefix}.{col}"] = f"row prints {row.filled} values for {width} columns"
@@ -186,6 +190,23 @@ def read_requests(rows: list[LogicalRow]) -> TableRead:
             read.raw[f"{prefix}.{col}"] = raw
             read.pages[f"{prefix}.{col}"] = row.page
     return read
+
+
+def _faithful_grid(rows: list[LogicalRow], width: int) -> bool:
+    """A text table exported cell for cell: every data row has the same number of cells and
+    every printed number sits in the last `width` of them. Then those are the columns, and
+    an empty cell among them is a blank, not padding. (Seed 001 is not one: its padding
+    moves from row to row, and all its numbers are printed.)"""
+    filled = [r for r in rows if r.filled]
+    if not filled or any(r.exact or r.end != r.width for r in filled) or len({r.width for r in filled}) != 1:
+        return False
+    if all(r.filled == width for r in filled):
+        return False  # nothing blank: reading in order is already exact
+    return all(len(r.slots) >= width and _printed_within_last(r.slots, width) for r in filled)
+
+
+def _printed_within_last(slots: list[str], width: int) -> bool:
+    return all(is_blank(s) for s in slots[: len(slots) - width])
 
 
 def _lost_column(rows: list[LogicalRow], width: int) -> bool:
