@@ -254,9 +254,10 @@ PAGE = """{% extends "base.html" %}
 {% block extra_head %}
 <style>
 .nianbao-chart { overflow-x: auto; margin: 1em 0; }
-.nianbao-chart svg { width: 100%; max-width: 980px; min-width: 640px; height: auto; }
+.nianbao-chart svg { max-width: none; }  /* natural size; a long history scrolls sideways */
 .nianbao-scroll { overflow-x: auto; }
-table.nianbao-history th, table.nianbao-history td { padding: 4px 8px; line-height: 1.4; vertical-align: baseline; }
+table.nianbao-history th, table.nianbao-history td { padding: 4px 8px; line-height: 1.4; vertical-align: baseline;
+  white-space: nowrap; }
 table.nianbao-history td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.nianbao-history td.null { color: #999; text-align: center; }
 table.nianbao-history th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }
