@@ -58,31 +58,39 @@ def read_reports(file: Path, url: str | None = None, content_type: str | None = 
         fail(f"{file}: {err}", EXIT_UNREADABLE)
 
 
+DEMO_SOURCES = (PROJECT_ROOT.parent / "shared" / "seeds", PROJECT_ROOT / "tests" / "fixtures" / "html")
+
+
 @main.command("demo")
-@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path),
-              default=PROJECT_ROOT.parent / "shared" / "seeds", show_default="../shared/seeds",
-              help="A folder of report documents to extract.")
-def demo_command(seeds: Path) -> None:
-    """Extract every report document in a folder and print a summary (no network needed)."""
-    files = sorted(p for p in seeds.glob("*") if p.is_file())
-    if not files:
-        fail(f"no documents in {seeds}", EXIT_UNREADABLE)
-    click.echo(f"{'document':<28} {'agency':<16} {'year':>5} {'tmpl':<8} {'cells':>5} {'received':>8}  failed checks")
-    for path in files:
-        try:
-            reports = extract_reports(path.read_bytes(), url=path.as_uri())
-        except ExtractionError as err:
-            click.echo(f"{path.name[:28]:<28} -- {err}")
-            continue
-        for report in reports:
-            received = report.cells.get("requests.new_received.total") or report.cells.get("legacy.requests_total")
-            click.echo(
-                f"{path.name[:28]:<28} {(report.agency or '?')[:16]:<16} {report.year or '?':>5} "
-                f"{report.template:<8} {len(report.cells):>5} "
-                f"{'' if received is None or received.value is None else received.value:>8}  "
-                f"{','.join(report.failed_checks) or '-'}"
-            )
-    click.echo("\nFull output of one document: nianbao extract FILE")
+@click.option("--db", "db_path", default="nianbao-demo.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The demo archive (made afresh).")
+@click.option("--source", "sources", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folders of report documents (default: ../shared/seeds and the built-in sample pages).")
+def demo_command(db_path: Path, sources: tuple[Path, ...]) -> None:
+    """Archive the sample reports into a fresh archive and summarise them (no network needed)."""
+    from archive.ingest import expand, ingest_files
+    from archive.warc import warc_dir_for
+
+    folders = [p for p in (sources or DEMO_SOURCES) if p.is_dir()]
+    if not folders:
+        fail("no demo documents found (expected ../shared/seeds beside the project)", EXIT_UNREADABLE)
+    for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        stale.unlink(missing_ok=True)
+    db = open_archive(db_path, create=True)
+    documents = [p for p in expand(folders) if p.suffix != ".json"]  # goldens sit beside the sample pages
+    counts = ingest_files(db, documents, warc_dir=warc_dir_for(db_path))
+    click.echo(f"{'agency':<22} {'year':>5} {'template':<8} {'cells':>5} {'received':>8}  failed checks")
+    for row in db.query("select r.id, r.agency, r.year, r.template, r.cell_count, r.failed_checks, "
+                        "(select value from cells where report_id = r.id and key in "
+                        "('requests.new_received.total', 'legacy.requests_total')) as received "
+                        "from reports r order by r.agency, r.year"):
+        click.echo(f"{(row['agency'] or '?')[:22]:<22} {row['year'] or '?':>5} {row['template']:<8} "
+                   f"{row['cell_count']:>5} {'' if row['received'] is None else row['received']:>8}  "
+                   f"{row['failed_checks'] or '-'}")
+    click.echo(f"\n{counts['documents']} documents → {counts['reports_new']} reports in {db_path}")
+    click.echo(f"Browse:  nianbao serve --db {db_path}   (then open http://127.0.0.1:8001/)")
+    click.echo(f"Export:  nianbao export history --agency 桐乡市公安局 --format csv --db {db_path}")
+    click.echo("One document as JSON:  nianbao extract FILE")
 
 
 def db_option(fn):

@@ -167,6 +167,8 @@ def read_requests(rows: list[LogicalRow]) -> TableRead:
             found[key] = row
     if not found:
         return read
+    if any(k in found for k in L.OTHER_ROWS_2021) and "other_total" in found and not found["other_total"].filled:
+        del found["other_total"]  # the （六）其他处理 group cell on a line of its own, not a 2019 row
     width = len(L.REQUEST_COLUMNS)
     grid = _faithful_grid(list(found.values()), width)
     short = not grid and _lost_column(list(found.values()), width)
