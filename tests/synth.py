@@ -394,46 +394,46 @@ def signed_change(rng: random.Random) -> tuple[str, int]:
 
 def proactive_values(rng: random.Random, template: str, agency: str, style: Style) -> dict[str, tuple]:
     """Canonical key -> (raw text, value) for section 二."""
-    makes_rules = agency.endswith("人民政府") or agency.endswith("人民政府办公室")
-    def big(hi):
-        return count(rng, 0.7, hi)
+    makes_rules = agency.endswith(("人民政府", "人民政府办公室"))  # only governments issue 规章
+    drawn = (proactive_2021 if template == "2021" else proactive_2019)(rng, makes_rules)
+    return {f"proactive.{key}": (raw if raw is not None else count_raw(value, style.thousands), value)
+            for key, (raw, value) in drawn.items()}
 
+
+def proactive_2021(rng: random.Random, makes_rules: bool) -> dict[str, tuple]:
+    """Key -> (raw or None for a plain count, value)."""
     out = {}
+    for row, p in (("regulations", 0.5 if makes_rules else 0.03), ("normative_docs", 0.6)):
+        issued, repealed = count(rng, p, 30), count(rng, p * 0.6, 15)
+        out[f"art20_1.{row}.issued"] = (None, issued)
+        out[f"art20_1.{row}.repealed"] = (None, repealed)
+        out[f"art20_1.{row}.valid"] = (None, issued + count(rng, p, 400))
+    out["art20_5.admin_license.decisions"] = (None, count(rng, 0.7, 10**6))
+    out["art20_6.admin_penalty.decisions"] = (None, count(rng, 0.7, 10**6))
+    out["art20_6.admin_coercion.decisions"] = (None, count(rng, 0.7, 10**5))
+    out["art20_8.admin_fees.amount_wan_yuan"] = wan_yuan(rng, 0.3)
+    return out
 
-    def put(key, value, raw=None):
-        out[f"proactive.{key}"] = (raw if raw is not None else count_raw(value, style.thousands), value)
 
-    if template == "2021":
-        for row, p in (("regulations", 0.5 if makes_rules else 0.03), ("normative_docs", 0.6)):
-            issued, repealed = count(rng, p, 30), count(rng, p * 0.6, 15)
-            put(f"art20_1.{row}.issued", issued)
-            put(f"art20_1.{row}.repealed", repealed)
-            put(f"art20_1.{row}.valid", issued + count(rng, p, 400))
-        put("art20_5.admin_license.decisions", big(10**6))
-        put("art20_6.admin_penalty.decisions", big(10**6))
-        put("art20_6.admin_coercion.decisions", big(10**5))
-        raw, value = wan_yuan(rng, 0.3)
-        put("art20_8.admin_fees.amount_wan_yuan", value, raw)
-        return out
+def proactive_2019(rng: random.Random, makes_rules: bool) -> dict[str, tuple]:
+    """Key -> (raw or None for a plain count, value); S3 holds (new_published <= total_published)."""
+    out = {}
     for row, p in (("regulations", 0.5 if makes_rules else 0.03), ("normative_docs", 0.6)):
         made = count(rng, p, 40)
         published = rng.randint(0, made)
-        put(f"art20_1.{row}.new_made", made)
-        put(f"art20_1.{row}.new_published", published)
-        put(f"art20_1.{row}.total_published", published + count(rng, p, 500))
+        out[f"art20_1.{row}.new_made"] = (None, made)
+        out[f"art20_1.{row}.new_published"] = (None, published)
+        out[f"art20_1.{row}.total_published"] = (None, published + count(rng, p, 500))
     for item, row in (("art20_5", "admin_license"), ("art20_5", "other_external_services"),
                       ("art20_6", "admin_penalty"), ("art20_6", "admin_coercion")):
-        put(f"{item}.{row}.prev_year_items", count(rng, 0.6, 300))
-        raw, value = signed_change(rng)
-        put(f"{item}.{row}.change", value, raw)
-        put(f"{item}.{row}.decisions", big(10**6))
-    put("art20_8.admin_fees.prev_year_items", count(rng, 0.5, 20))
-    raw, value = signed_change(rng)
-    put("art20_8.admin_fees.change", value, raw)
+        out[f"{item}.{row}.prev_year_items"] = (None, count(rng, 0.6, 300))
+        out[f"{item}.{row}.change"] = signed_change(rng)
+        out[f"{item}.{row}.decisions"] = (None, count(rng, 0.7, 10**6))
+    out["art20_8.admin_fees.prev_year_items"] = (None, count(rng, 0.5, 20))
+    out["art20_8.admin_fees.change"] = signed_change(rng)
     items = count(rng, 0.7, 60)
-    put("art20_9.centralized_procurement.items", items)
-    raw, value = procurement_amount(rng, items)
-    put("art20_9.centralized_procurement.amount_wan_yuan", value, raw)
+    out["art20_9.centralized_procurement.items"] = (None, items)
+    out["art20_9.centralized_procurement.amount_wan_yuan"] = procurement_amount(rng, items)
     return out
 
 
@@ -875,55 +875,88 @@ def credit_code(rng: random.Random) -> str:
     return "11" + "".join(rng.choice("0123456789") for _ in range(15)) + rng.choice("0123456789XHKM")
 
 
-def html_page(rng: random.Random, content: Content, charset: str, style: Style) -> str:
-    agency, year = content.agency, content.year
+def site_name(agency: str) -> str:
     place = re.match(r"(?:国家税务总局)?(.+?[市县区州])", agency)
-    site = place.group(1) if place else agency
-    published = f"{year + 1}-01-{rng.randint(5, 30):02d}"
+    return place.group(1) if place else agency
+
+
+def html_page(rng: random.Random, content: Content, charset: str, style: Style) -> str:
+    """A CMS article page: head, navigation and breadcrumb, the 信息公开 metadata table, the
+    report in #zoom, share links, sometimes related links, footer and scripts."""
+    site = site_name(content.agency)
+    published = f"{content.year + 1}-01-{rng.randint(5, 30):02d}"
     meta = (f'<meta charset="{charset}">' if rng.random() < 0.5 else
             f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />')
-    related = ""
-    if rng.random() < 0.3:
-        related = ('<div class="related"><h4>相关阅读</h4><ul>'
-                   f'<li><a href="../{year}/index.html">{agency}{year - 1}年政府信息公开工作年度报告</a></li>'
-                   f'<li><a href="/zfxxgk/zn/">{site}政府信息公开指南</a></li></ul></div>')
+    related = related_links(rng, content, site)
     body = html_body(rng, content, style)
     if rng.random() < 0.2:  # old TRS pages lay the article out in a table
         body = f'<table width="100%" border="0"><tr><td class="bt_content">{body}</td></tr></table>'
+    return (page_head(rng, content, meta, site, published) + page_top(site)
+            + metadata_table(rng, content, published) + article(rng, content, published, body)
+            + related + "\n" + page_footer(rng, site))
+
+
+def related_links(rng: random.Random, content: Content, site: str) -> str:
+    if rng.random() >= 0.3:
+        return ""
+    return ('<div class="related"><h4>相关阅读</h4><ul>'
+            f'<li><a href="../{content.year}/index.html">{content.agency}{content.year - 1}年政府信息公开工作年度报告</a></li>'
+            f'<li><a href="/zfxxgk/zn/">{site}政府信息公开指南</a></li></ul></div>')
+
+
+def page_head(rng: random.Random, content: Content, meta: str, site: str, published: str) -> str:
+    title = html.escape(content.title)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 {meta}
-<title>{html.escape(content.title)}_{site}人民政府门户网站</title>
+<title>{title}_{site}人民政府门户网站</title>
 <meta name="SiteName" content="{site}人民政府门户网站">
-<meta name="ArticleTitle" content="{html.escape(content.title)}">
+<meta name="ArticleTitle" content="{title}">
 <meta name="PubDate" content="{published} 09:{rng.randint(10, 59)}">
-<meta name="ContentSource" content="{agency}">
+<meta name="ContentSource" content="{content.agency}">
 <link rel="stylesheet" href="/images/2021/css/style.css">
 <script type="text/javascript" src="/module/jslib/jquery/jquery.js"></script>
 <script>var webid = {rng.randint(1, 99)}; var columnid = {rng.randint(1229000000, 1229999999)};</script>
 </head>
 <body>
-<div class="top"><span>欢迎访问{site}人民政府门户网站</span><a href="/wza/">无障碍</a> | <a href="/zzb/">长者模式</a>
+"""
+
+
+def page_top(site: str) -> str:
+    return f"""<div class="top"><span>欢迎访问{site}人民政府门户网站</span><a href="/wza/">无障碍</a> | <a href="/zzb/">长者模式</a>
 <form action="/jrobotfront/search.action"><input name="q" placeholder="请输入关键词"><button>搜索</button></form></div>
 <div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
 <li><a href="/zwfw/">政务服务</a></li><li><a href="/hdjl/">互动交流</a></li><li><a href="/zj/">走进{site}</a></li></ul></div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zfxxgk/">政府信息公开</a> &gt; <a href="/zfxxgk/nb/">政府信息公开年报</a></div>
-<table class="xxgk_table" width="100%">
-<tr><td>索引号：</td><td>{credit_code(rng)}/{year + 1}-{rng.randint(1, 99999):05d}</td><td>发布机构：</td><td>{agency}</td></tr>
+"""
+
+
+def metadata_table(rng: random.Random, content: Content, published: str) -> str:
+    index = f"{credit_code(rng)}/{content.year + 1}-{rng.randint(1, 99999):05d}"
+    return f"""<table class="xxgk_table" width="100%">
+<tr><td>索引号：</td><td>{index}</td><td>发布机构：</td><td>{content.agency}</td></tr>
 <tr><td>成文日期：</td><td>{published}</td><td>发布日期：</td><td>{published}</td></tr>
 <tr><td>主题分类：</td><td>综合政务/政务公开</td><td>文号：</td><td></td></tr>
 </table>
-<div class="article">
+"""
+
+
+def article(rng: random.Random, content: Content, published: str, body: str) -> str:
+    hits = rng.randint(10, 9999)
+    return f"""<div class="article">
 <h1 class="title">{html.escape(content.title)}</h1>
-<div class="info">发布时间：{published} 来源：{agency} 浏览次数：<span id="hits">{rng.randint(10, 9999)}</span> 字号：[<a>大</a> <a>中</a> <a>小</a>]</div>
+<div class="info">发布时间：{published} 来源：{content.agency} 浏览次数：<span id="hits">{hits}</span> 字号：[<a>大</a> <a>中</a> <a>小</a>]</div>
 <div id="zoom" class="TRS_Editor">
 {body}
 </div>
 </div>
 <div class="share">分享到：<a>微信</a> <a>微博</a> <a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></div>
-{related}
-<div class="footer"><p>主办单位：{site}人民政府办公室 网站标识码：{rng.randint(10**9, 10**10 - 1)}</p>
+"""
+
+
+def page_footer(rng: random.Random, site: str) -> str:
+    return f"""<div class="footer"><p>主办单位：{site}人民政府办公室 网站标识码：{rng.randint(10**9, 10**10 - 1)}</p>
 <p><a href="https://beian.miit.gov.cn/">浙ICP备{rng.randint(10**7, 10**8 - 1)}号</a> 浙公网安备 {rng.randint(10**13, 10**14 - 1)}号</p></div>
 <script>$(function(){{ $("#hits").load("/module/visit/count.jsp?id={rng.randint(1, 10**6)}"); }});</script>
 </body>
