@@ -356,15 +356,18 @@ def count_raw(value: int, thousands: bool = False) -> str:
 
 
 def wan_yuan(rng: random.Random, p_zero: float) -> tuple[str, float]:
-    """A fee in 万元 with up to 4 decimals, sometimes with the unit in the cell."""
+    """A fee in 万元 with up to 4 decimals, sometimes with the unit in the cell, now and then
+    wrongly entered in 元 (converted to 万元, cells.md)."""
     if rng.random() < p_zero:
         return rng.choice(("0", "0", "0.0000", "0.00")), 0.0
     decimals = rng.choice((4, 4, 4, 3, 2, 1, 0))
     step = 10 ** (4 - decimals)
     yuan = max(step, int(math.exp(rng.uniform(math.log(100), math.log(3e8)))) // step * step)
     wan = Decimal(yuan) / 10000
-    raw = f"{wan:.{decimals}f}" + ("万元" if rng.random() < 0.3 else "")
-    return raw, float(wan)
+    unit = rng.random()
+    if unit < 0.05:
+        return f"{yuan}元", float(wan)
+    return f"{wan:.{decimals}f}" + ("万元" if unit < 0.3 else ""), float(wan)
 
 
 def procurement_amount(rng: random.Random, items: int) -> tuple[str, float]:
@@ -533,9 +536,16 @@ def fee_items(rng: random.Random, yuan: int) -> str:
     return "；".join(f"{i}、{n}{p}元" for i, (n, p) in enumerate(zip(names, parts, strict=True), 1)) + "。"
 
 
+def chinese_year(year: int) -> str:
+    return "".join("〇一二三四五六七八九"[int(d)] for d in str(year))
+
+
 def make_title(rng: random.Random, agency: str, year: int, layout: str) -> tuple[str, list[str]]:
-    """The title and the lines it is printed on (seed 002 puts the agency on its own line)."""
+    """The title and the lines it is printed on (seed 002 puts the agency on its own line);
+    a few titles write the year in Chinese numerals (二〇二三年)."""
     roll = rng.random()
+    if rng.random() < 0.04:
+        year = chinese_year(year)
     if roll < 0.45:
         title = f"{agency}{year}年政府信息公开工作年度报告"
     elif roll < 0.6:
@@ -1008,7 +1018,9 @@ def generate(seed: int, layout: str = "html", template: str | None = None) -> Sy
         charset = rng.choice(("utf-8", "UTF-8", "utf-8", "gb2312", "gbk"))
         page = html_page(rng, content, charset, style)
         report.document = page.encode("gb18030" if charset.startswith("gb") else "utf-8")
-        report.content_type = rng.choice(("text/html", f"text/html; charset={charset}", None))
+        # a GBK page is sometimes served under a wrong UTF-8 header (domain.md §5.5)
+        report.content_type = rng.choice(("text/html", f"text/html; charset={charset}", None,
+                                          "text/html; charset=UTF-8"))
         report.url = f"http://www.example.gov.cn/art/{year + 1}/1/{rng.randint(1, 28)}/art_{rng.randint(1000, 9999)}_{seed}.html"
     else:
         report.document = render_text(rng, content, layout, style)
