@@ -8,6 +8,7 @@ from . import labels as L
 from .checks import run_checks
 from .decode import common_score, decode_bytes
 from .errors import ExtractionError, NotAReportError
+from .formats import Document, read_binary
 from .htmldoc import html_to_rows
 from .layout import Row, text_rows
 from .legacy import legacy_cells
@@ -56,6 +57,7 @@ class Report:
     checks: list[dict]
     metadata: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    ocr: bool = False  # numbers read from images: each cell carries its confidence
 
     def to_json(self) -> dict:
         return {
@@ -67,6 +69,7 @@ class Report:
             "cells": {key: cell.to_json() for key, cell in self.cells.items()},
             "checks": self.checks,
             "metadata": self.metadata,
+            "ocr": self.ocr,
             "extractor_version": EXTRACTOR_VERSION,
         }
 
@@ -81,8 +84,9 @@ class Extraction:
 
     reports: list[Report]
     encoding: str
-    format: str  # html | text
+    format: str  # html | text | pdf | docx | doc | …
     not_report_reason: str | None = None
+    ocr: bool = False
 
 
 def extract_reports(data: bytes | str, url: str | None = None, content_type: str | None = None) -> list[Report]:
@@ -94,6 +98,8 @@ def extract_reports(data: bytes | str, url: str | None = None, content_type: str
 
 
 def extract_document(data: bytes | str, url: str | None = None, content_type: str | None = None) -> Extraction:
+    if isinstance(data, bytes) and (document := read_binary(data, url, content_type)) is not None:
+        return _reports_of(document)
     text, encoding = (data, "str") if isinstance(data, str) else decode_bytes(data, content_type)
     if not text.strip():
         raise ExtractionError("empty document")
@@ -104,9 +110,12 @@ def extract_document(data: bytes | str, url: str | None = None, content_type: st
     text = to_simplified(text)
     if _is_html(text, url, content_type):
         rows, page_titles, meta = html_to_rows(text)
-        fmt = "html"
-    else:
-        rows, page_titles, meta, fmt = text_rows(text), [], _text_metadata(text), "text"
+        return _reports_of(Document(rows, "html", encoding, page_titles, meta))
+    return _reports_of(Document(text_rows(text), "text", encoding, [], _text_metadata(text)))
+
+
+def _reports_of(document: Document) -> Extraction:
+    rows, page_titles, meta = document.rows, document.page_titles, document.meta
     reports, reasons = [], []
     for number, part in enumerate(split_documents(rows)):
         report, reason = build_report(part, page_titles if number == 0 else [], meta if number == 0 else {})
@@ -114,7 +123,10 @@ def extract_document(data: bytes | str, url: str | None = None, content_type: st
             reports.append(report)
         else:
             reasons.append(reason)
-    return Extraction(reports, encoding, fmt, None if reports else (reasons[0] if reasons else "no text"))
+    for report in reports:
+        report.ocr = document.ocr
+    return Extraction(reports, document.encoding, document.format,
+                      None if reports else (reasons[0] if reasons else "no text"), ocr=document.ocr)
 
 
 def _is_structured_data(text: str) -> bool:
