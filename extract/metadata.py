@@ -14,7 +14,9 @@ _MASKED_YEAR = re.compile(r"(?:19|20)\d?[*＊×Xx?？]+")
 _WINDOW = re.compile(r"((?:19|20)\d{2})年\s*1\s*月\s*1\s*日\S{0,4}?至\s*(?:\d{4}年)?\s*12\s*月\s*31\s*日")
 _YEAR_PHRASE = re.compile(r"(?:公布|现将|本报告|发布)((?:19|20)\d{2})年度?")
 _REPORT_WORDS = re.compile(r"(关于)?((?:19|20)\d{2}|[二][〇零○O][一二三四五六七八九〇零○O]{2}|(?:19|20)\d?[*＊×]+)?\s*年度?")
-_AGENCY_END = re.compile(r"(关于|(?:19|20)\d{2}\s*年|(?:19|20)\d?[*＊×]+\s*年|政府信息公开|政务信息公开|政务公开|信息公开)")
+_CN_YEAR_TEXT = r"二[〇零○O][一二三四五六七八九〇零○O]{2}"
+_AGENCY_END = re.compile(rf"(关于|(?:19|20)\d{{2}}\s*年|{_CN_YEAR_TEXT}年|(?:19|20)\d?[*＊×]+\s*年|"
+                         r"政府信息公开|政务信息公开|政务公开|信息公开)")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{3,30}(局|厅|府|室|会|委|院|处|中心|办|部|署|所|站|队|区|县|市|街道|镇|乡)$")
 
 
@@ -110,7 +112,7 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     label = norm_label(title)
-    label = re.sub(r"^[(（]?(?:19|20)\d{2}年度?[)）]?", "", label)  # 上海 style: year first
+    label = re.sub(rf"^[(（]?(?:(?:19|20)\d{{2}}|{_CN_YEAR_TEXT})年度?[)）]?", "", label)  # 上海 style: year first
     m = _AGENCY_END.search(label)
     candidate = label[: m.start()] if m else ""
     if m and candidate.endswith(("市", "县", "区", "省", "州", "旗", "镇", "乡")) and m[1] == "政府信息公开":
