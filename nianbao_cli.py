@@ -159,6 +159,46 @@ def reextract_command(outdated: bool, db_path: Path) -> None:
     click.echo(f"re-extracted {sum(counts.values())} documents: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+@main.command("crawl")
+@click.option("--agencies", "registry_path", default="agencies.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The agency registry (YAML).")
+@db_option
+@click.option("--since", type=int, help="Only reports covering this year or later.")
+@click.option("--allow-local", is_flag=True, help="Allow private and loopback addresses (demo, tests).")
+@click.option("--fast", is_flag=True, hidden=True, help="No politeness delays (benchmarks and tests on localhost).")
+def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_local: bool, fast: bool) -> None:
+    """Crawl the registry's sites into the archive: find, fetch, archive and extract every report.
+
+    \b
+    Example:
+        nianbao crawl --agencies agencies.yaml --db nianbao.db --since 2019
+    An agency needs only `name` and `site`; see crawler/agencies.example.yaml.
+    """
+    from crawler.registry import RegistryError, load_registry
+    from crawler.run import run_crawl
+
+    try:
+        agencies = load_registry(registry_path)
+    except RegistryError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    open_archive(db_path, create=True)
+    overrides = FAST_CRAWL if fast else {}
+    summary = run_crawl(agencies, db_path, allow_local=allow_local, since=since, overrides=overrides)
+    click.echo(crawl_summary(summary, db_path))
+
+
+FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+
+
+def crawl_summary(summary: dict, db_path: Path) -> str:
+    blocked = ", ".join(f"{h} ({why})" for h, why in summary.get("blocked", {}).items()) or "none"
+    return (f"run {summary['run_id']}: {summary['requests']} requests, {summary['pages']} documents archived "
+            f"({summary['not_modified']} not modified), {summary['reports_new']} new reports, "
+            f"{summary['reports_changed']} changed, {summary['reports_unchanged']} unchanged, "
+            f"{summary['vanished']} vanished, {summary['not_reports']} not reports, {summary['errors']} errors; "
+            f"blocked hosts: {blocked} → {db_path}")
+
+
 @main.group("export")
 def export_group() -> None:
     """Export per-agency histories and cells."""

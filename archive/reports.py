@@ -36,7 +36,7 @@ def store_reports(db, reports: list[Report], sha: str, url: str, fetched_at: str
     """Write a document's reports; returns (report id, new | changed | unchanged) per report."""
     changes = []
     for index, report in enumerate(reports, start_index):
-        agency = agency_hint or report.agency
+        agency = report.agency or agency_hint  # the hint names the publisher when the document does not
         identity = identity_of(agency, report, sha, index)
         print_ = fingerprint(report)
         current = next(db.query("select id, version, fingerprint from reports where identity = ? "

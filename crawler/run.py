@@ -1,0 +1,65 @@
+"""`nianbao crawl`: every agency of a registry, each by its CMS family's spider, in one run."""
+
+import logging
+from collections import defaultdict
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from . import settings as default_settings
+from .recorder import CrawlRecorder
+from .registry import Agency
+from .spiders.families import SPIDERS
+
+
+def crawl_settings(recorder: CrawlRecorder, allow_local: bool, overrides: dict | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("NIANBAO_RECORDER_ID", recorder.id, priority="cmdline")
+    settings.set("NIANBAO_ALLOW_LOCAL", allow_local, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def show_progress() -> None:
+    """One line per archived document on the terminal; Scrapy itself only warns."""
+    log = logging.getLogger("nianbao.crawl")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def by_family(agencies: list[Agency]) -> dict[str, list[Agency]]:
+    groups: dict[str, list[Agency]] = defaultdict(list)
+    for agency in agencies:
+        groups[agency.cms or "generic"].append(agency)
+    return dict(groups)
+
+
+def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since: int | None = None,
+              overrides: dict | None = None) -> dict:
+    """Crawl, archive, extract; returns the run's summary. One failing site never stops the rest."""
+    recorder = CrawlRecorder(db_path, note=f"{len(agencies)} agencies")
+    settings = crawl_settings(recorder, allow_local, overrides)
+    process = CrawlerProcess(settings)
+    show_progress()
+    crawlers = []
+    for family, group in by_family(agencies).items():
+        crawler = process.create_crawler(SPIDERS[family])
+        crawlers.append(crawler)
+        process.crawl(crawler, agencies=group, since=since)
+    status = "failed"
+    try:
+        process.start()
+        status = "done"
+    finally:
+        summary = recorder.finish(status)
+    stats = [c.stats.get_stats() for c in crawlers if c.stats]
+    summary["errors"] = summary.get("errors", 0) + sum(s.get("nianbao/errors", 0) for s in stats)
+    summary["requests"] = sum(s.get("downloader/request_count", 0) for s in stats)
+    summary["robots_forbidden"] = sum(s.get("robotstxt/forbidden", 0) for s in stats)
+    return summary
