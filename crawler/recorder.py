@@ -11,7 +11,6 @@ from archive.db import open_db
 from archive.store import Fetched, Run, now
 from archive.warc import warc_dir_for
 
-
 # Scrapy deep-copies settings, so a run's recorder is found through its id.
 ACTIVE: dict[str, "CrawlRecorder"] = {}
 
