@@ -2,7 +2,7 @@
 
 import re
 
-from extract.metadata import is_negative_title, is_title_line, title_year
+from extract.metadata import agency_from_title, is_negative_title, is_title_line, title_year
 from extract.normalize import norm_label
 
 # In a column known to hold the reports, shorter link texts name them too ("2023年度报告").
@@ -15,5 +15,7 @@ def is_report_link(text: str, in_report_column: bool = False, since: int | None 
         return False
     if not (is_title_line(label) or (in_report_column and _COLUMN_ENTRY.search(label))):
         return False
-    year, _masked = title_year(label)
+    year, masked = title_year(label)
+    if not (year or masked or agency_from_title(label)):
+        return False  # "政府信息公开年报" names the column, not a report
     return not (since and year and year < since)

@@ -80,12 +80,7 @@ class ReportSpider(scrapy.Spider):
 
     def parse_records(self, response):
         """A Hanweb dataproxy reply: XML whose records are list items."""
-        links = []
-        for record in cms.hanweb_records(response.text):
-            sel = scrapy.Selector(text=record)
-            links += [(_clean(a.xpath("string()").get()), response.urljoin(a.attrib.get("href", "")))
-                      for a in sel.css("a[href]")]
-        yield from self.follow_reports(response, links, True, own_meta(response))
+        yield from self.follow_reports(response, self.links(response), True, own_meta(response))
 
     def follow_reports(self, response, links, in_column: bool, meta: dict):
         for text, href in links:
@@ -136,16 +131,17 @@ class ReportSpider(scrapy.Spider):
         """(text, absolute URL) of the page's links, including window.open/onclick targets."""
         if not hasattr(response, "css"):
             return []
+        anchors = list(response.css("a"))
+        for record in cms.hanweb_records(response.text):  # Hanweb lists sit in <script type="text/xml">
+            anchors += scrapy.Selector(text=record).css("a")
         found = []
-        for a in response.css("a"):
+        for a in anchors:
             href = a.attrib.get("href", "")
-            onclick = a.attrib.get("onclick", "")
             if href.startswith("javascript") or not href:
-                href = _js_target(onclick) or ""
+                href = _js_target(a.attrib.get("onclick", "")) or ""
             if href and not href.startswith(("mailto:", "#", "javascript")):
-                text = _clean(a.xpath("string()").get()) or a.attrib.get("title", "")
-                found.append((text or a.attrib.get("title", ""), response.urljoin(href)))
-        return found
+                found.append((_link_text(a), response.urljoin(href)))
+        return list(dict.fromkeys(found))
 
     def failed(self, failure):
         request = failure.request
@@ -172,6 +168,12 @@ def _text_of(links: list[tuple[str, str]], href: str) -> str:
 
 def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
+
+
+def _link_text(a) -> str:
+    """The link's text, or its title attribute where the list truncates the text (…)."""
+    text, title = _clean(a.xpath("string()").get()), _clean(a.attrib.get("title", ""))
+    return title if len(title) > len(text.rstrip("…. ")) else text
 
 
 def _js_target(onclick: str) -> str | None:
