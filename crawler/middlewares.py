@@ -4,12 +4,14 @@ Each is built in `from_crawler`, switched off with NotConfigured, and counts wha
 in the crawl stats (nianbao/...).
 """
 
+import asyncio
 import ipaddress
 import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 BLOCK_STATUSES = {403: "forbidden", 412: "js_challenge (瑞数)", 429: "rate_limited", 521: "js_challenge (加速乐)"}
@@ -120,3 +122,23 @@ class ConditionalRequests:
         self.crawler.stats.inc_value("nianbao/not_modified")
         request.meta["not_modified"] = True
         return response.replace(status=200, body=body, flags=[*response.flags, "not_modified"])
+
+
+class BackoffRetry(RetryMiddleware):
+    """Scrapy's retries, each one waiting twice as long as the last (RETRY_BACKOFF_BASE,
+    capped at RETRY_BACKOFF_MAX seconds), so a struggling site gets room to recover."""
+
+    def _retry(self, request, reason):
+        retry = super()._retry(request, reason)
+        if retry is not None:
+            settings = self.crawler.settings
+            attempt = retry.meta.get("retry_times", 1)
+            delay = settings.getfloat("RETRY_BACKOFF_BASE", 2.0) * 2 ** (attempt - 1)
+            retry.meta["backoff_seconds"] = min(delay, settings.getfloat("RETRY_BACKOFF_MAX", 120.0))
+        return retry
+
+    async def process_request(self, request, spider=None):
+        if delay := request.meta.pop("backoff_seconds", 0):
+            self.crawler.stats.inc_value("nianbao/retry_backoff_seconds", delay)
+            await asyncio.sleep(delay)
+        return None

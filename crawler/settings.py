@@ -25,6 +25,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled for each next one
+RETRY_BACKOFF_MAX = 120.0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # reports with scanned pages can be large; more is not a report
 DOWNLOAD_WARNSIZE = 30 * 1024 * 1024
@@ -34,6 +36,8 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LocalAddressGuard": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetry": 550,
     "crawler.middlewares.BlockedHosts": 560,  # sees responses before RetryMiddleware (550)
     "crawler.middlewares.ConditionalRequests": 580,
 }

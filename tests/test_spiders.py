@@ -185,3 +185,16 @@ def test_a_412_pauses_the_host_for_the_rest_of_the_run():
         middleware.process_request(Request("https://www.hubei.gov.cn/other.html"))
     assert middleware.process_request(Request("https://www.other.gov.cn/")) is None
     assert crawler.stats.get_value("nianbao/blocked_hosts") == 1
+
+
+def test_retries_back_off_exponentially():
+    from crawler.middlewares import BackoffRetry
+
+    crawler = get_crawler(GenericSpider, {"RETRY_BACKOFF_BASE": 1.5, "RETRY_BACKOFF_MAX": 5, "RETRY_TIMES": 5})
+    crawler.spider = GenericSpider.from_crawler(crawler, agencies=[])
+    middleware = BackoffRetry.from_crawler(crawler)
+    request, delays = Request("https://www.a.gov.cn/x"), []
+    for _ in range(4):
+        request = middleware.process_response(request, HtmlResponse(request.url, status=503, body=b""))
+        delays.append(request.meta["backoff_seconds"])
+    assert delays == [1.5, 3.0, 5, 5]
