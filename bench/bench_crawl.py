@@ -1,0 +1,76 @@
+"""Crawl figures: `scrapy bench` next to a full nianbao crawl of the demo web, same run.
+
+    python bench/bench_crawl.py [--seconds 15]
+
+Prints pages per second for both, and the crawl's peak memory. Politeness delays are off
+for the demo crawl (--fast); everything else (robots.txt, archive, extraction) is on.
+"""
+
+import argparse
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def scrapy_bench(seconds: int) -> float:
+    done = subprocess.run([sys.executable, "-m", "scrapy.cmdline", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                           "-s", "LOG_LEVEL=INFO"], capture_output=True, text=True, cwd=tempfile.gettempdir())
+    stats = re.search(r"'response_received_count': (\d+)", done.stderr)
+    elapsed = re.search(r"'elapsed_time_seconds': ([\d.]+)", done.stderr)
+    if not stats or not elapsed:
+        raise SystemExit("scrapy bench printed no stats:\n" + done.stderr[-2000:])
+    return int(stats[1]) / float(elapsed[1])
+
+
+def run_seconds(db: Path) -> float:
+    import sqlite3
+    from datetime import datetime
+
+    started, ended = sqlite3.connect(db).execute("select started_at, ended_at from runs order by id desc").fetchone()
+    return max((datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds(), 1.0)
+
+
+def demo_crawl() -> tuple[float, float, int, float]:
+    from crawler.demo.site import DemoWeb
+
+    web = DemoWeb(seed=0)
+    web.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            registry = Path(tmp) / "agencies.yaml"
+            web.write_registry(registry)
+            before = len(web.requests())
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "from nianbao_cli import main; main()", "crawl", "--agencies",
+                            str(registry), "--db", str(Path(tmp) / "bench.db"), "--allow-local", "--fast"],
+                           check=True, capture_output=True, cwd=ROOT)
+            elapsed = time.perf_counter() - start
+            pages = len(web.requests()) - before
+            crawling = run_seconds(Path(tmp) / "bench.db")
+    finally:
+        web.stop()
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return pages / elapsed, pages / crawling, pages, peak_mib
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+    bench_rate = scrapy_bench(args.seconds)
+    print(f"scrapy bench:           {bench_rate:7.1f} pages/s")
+    whole, crawling, pages, peak = demo_crawl()
+    print(f"nianbao crawl of demo:  {crawling:7.1f} pages/s while crawling ({pages} requests; "
+          f"{whole:.1f} pages/s counting process start-up), peak memory {peak:.0f} MiB")
+    print(f"ratio: {crawling / bench_rate:.2f} of scrapy bench (target ≥ 0.5)")
+
+
+if __name__ == "__main__":
+    main()
