@@ -181,9 +181,15 @@ def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_l
         agencies = load_registry(registry_path)
     except RegistryError as err:
         fail(str(err), EXIT_UNREADABLE)
+    from archive.lock import ArchiveLock
+
     open_archive(db_path, create=True)
     overrides = FAST_CRAWL if fast else {}
-    summary = run_crawl(agencies, db_path, allow_local=allow_local, since=since, overrides=overrides)
+    try:
+        with ArchiveLock(db_path, "nianbao crawl"):
+            summary = run_crawl(agencies, db_path, allow_local=allow_local, since=since, overrides=overrides)
+    except ArchiveError as err:
+        fail(str(err), EXIT_UNREADABLE)
     click.echo(crawl_summary(summary, db_path))
 
 
@@ -197,6 +203,23 @@ def crawl_summary(summary: dict, db_path: Path) -> str:
             f"{summary['reports_changed']} changed, {summary['reports_unchanged']} unchanged, "
             f"{summary['vanished']} vanished, {summary['not_reports']} not reports, {summary['errors']} errors; "
             f"blocked hosts: {blocked} → {db_path}")
+
+
+@main.command("runs")
+@click.option("--limit", default=20, show_default=True, help="How many of the latest runs.")
+@db_option
+def runs_command(limit: int, db_path: Path) -> None:
+    """List the latest crawl and ingest runs with their counts."""
+    db = open_archive(db_path)
+    rows = list(db.query("select * from runs order by id desc limit ?", [limit]))
+    if not rows:
+        click.echo("no runs yet")
+    for run in rows:
+        blocked = ", ".join(json.loads(run.get("blocked_hosts") or "{}")) or "-"
+        click.echo(f"{run['id']:>4} {run['kind']:<7} {run['status']:<8} {run['started_at']} → {run['ended_at'] or '…'}  "
+                   f"docs {run['documents'] or 0} (new {run['documents_new'] or 0}), reports new "
+                   f"{run['reports_new'] or 0} / changed {run['reports_changed'] or 0} / unchanged "
+                   f"{run['reports_unchanged'] or 0}, errors {run['errors'] or 0}, blocked {blocked}")
 
 
 @main.group("export")

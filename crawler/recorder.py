@@ -89,5 +89,5 @@ class CrawlRecorder:
         extra = {"pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
                  "vanished": self.counts["vanished"], "blocked_hosts": json.dumps(self.blocked, ensure_ascii=False)}
         with self.db.atomic():
-            self.db["runs"].update(self.run.id, extra, alter=True)
+            self.db["runs"].update(self.run.id, extra)
         return summary | extra | {"run_id": self.run.id, "blocked": dict(self.blocked)}

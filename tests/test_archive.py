@@ -279,3 +279,21 @@ def test_unknown_agency_and_empty_archive_raise_archive_errors(tmp_path, seeded)
         history_rows(db, "桐乡市")
     with pytest.raises(ArchiveError, match="no reports"):
         list(cell_rows(open_db(tmp_path / "empty.db")))
+
+
+def test_a_second_writer_is_refused_at_once_and_the_lock_dies_with_its_holder(tmp_path):
+    from archive.lock import ArchiveLock
+
+    db = tmp_path / "a.db"
+    with ArchiveLock(db, "nianbao crawl"):
+        with pytest.raises(ArchiveError, match="busy: nianbao crawl"):
+            with ArchiveLock(db):
+                pass
+    held = subprocess.Popen([sys.executable, "-c", f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); "
+                             f"from archive.lock import ArchiveLock; l = ArchiveLock({str(db)!r}).__enter__(); "
+                             "print('locked', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    assert held.stdout.readline().strip() == "locked"
+    held.kill()  # as kill -9 would: the kernel drops the lock
+    held.wait()
+    with ArchiveLock(db):
+        pass
