@@ -1,0 +1,1 @@
+"""The offline demo web: local government sites serving generated annual reports (site.py)."""
