@@ -205,6 +205,73 @@ def crawl_summary(summary: dict, db_path: Path) -> str:
             f"blocked hosts: {blocked} → {db_path}")
 
 
+@main.group("schedule")
+def schedule_group() -> None:
+    """Install, show or remove the nightly crawl (systemd user timer or crontab)."""
+
+
+@schedule_group.command("install")
+@click.option("--at", "at", default="02:30", show_default=True, help="Time of day (HH:MM).")
+@click.option("--systemd", "kind", flag_value="systemd", help="A systemd user service + timer (default where systemd runs).")
+@click.option("--cron", "kind", flag_value="cron", help="A line in the user's crontab.")
+@click.option("--agencies", "registry_path", default="agencies.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def schedule_install(at: str, kind: str | None, registry_path: Path, db_path: Path) -> None:
+    """Run `nianbao crawl` every night for this registry and archive.
+
+    \b
+    Example:
+        nianbao schedule install --at 02:30 --systemd --agencies agencies.yaml --db /srv/nianbao.db
+    """
+    from crawler import schedule
+
+    if not registry_path.exists():
+        fail(f"no agency registry at {registry_path}", EXIT_UNREADABLE)
+    kind = kind or ("systemd" if Path("/run/systemd/system").exists() else "cron")
+    command = schedule.crawl_command(registry_path, db_path)
+    try:
+        if kind == "systemd":
+            for path in schedule.install_systemd(command, at, Path.cwd()):
+                click.echo(f"wrote {path}")
+            click.echo(f"enabled {schedule.UNIT}.timer (systemctl --user list-timers shows it)")
+        else:
+            line = schedule.cron_line(command, at, Path.cwd(), db_path.resolve().with_suffix(".crawl.log"))
+            schedule.install_cron(line)
+            click.echo(f"crontab: {line}")
+    except schedule.ScheduleError as err:
+        fail(str(err), EXIT_UNREADABLE)
+
+
+@schedule_group.command("show")
+def schedule_show() -> None:
+    """Print the installed schedule."""
+    from crawler import schedule
+
+    try:
+        found = schedule.installed()
+    except schedule.ScheduleError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    if not found:
+        click.echo("no nightly crawl is installed")
+    for where, text in found.items():
+        click.echo(f"== {where}\n{text.rstrip()}")
+
+
+@schedule_group.command("uninstall")
+def schedule_uninstall() -> None:
+    """Remove the nightly crawl (systemd units and crontab line)."""
+    from crawler import schedule
+
+    removed = [str(p) for p in schedule.uninstall_systemd()]
+    try:
+        if schedule.uninstall_cron():
+            removed.append("crontab line")
+    except schedule.ScheduleError:
+        pass
+    click.echo("removed: " + (", ".join(removed) or "nothing was installed"))
+
+
 @main.command("runs")
 @click.option("--limit", default=20, show_default=True, help="How many of the latest runs.")
 @db_option
