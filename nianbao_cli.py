@@ -289,6 +289,32 @@ def runs_command(limit: int, db_path: Path) -> None:
                    f"{run['reports_unchanged'] or 0}, errors {run['errors'] or 0}, blocked {blocked}")
 
 
+@main.command("report")
+@click.option("--since", default="1d", show_default=True, help="How far back: 12h, 1d, 2w.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--webhook", help="Also POST the summary as JSON to this URL.")
+@click.option("--mail-command", help='Also pipe the text into this command, e.g. \'mail -s "nianbao" me@example.org\'.')
+@db_option
+def report_command(since: str, fmt: str, webhook: str | None, mail_command: str | None, db_path: Path) -> None:
+    """The morning summary of recent runs, with alerts (text or JSON, optionally sent on)."""
+    from archive import morning
+
+    db = open_archive(db_path)
+    try:
+        summary = morning.morning_report(db, morning.parse_since(since))
+    except ValueError as err:
+        fail(str(err), EXIT_UNREADABLE)
+    text = morning.as_text(summary)
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if fmt == "json" else text)
+    try:
+        if webhook:
+            morning.send_webhook(webhook, summary)
+        if mail_command:
+            morning.send_mail(mail_command, text)
+    except Exception as err:  # noqa: BLE001 - a failed delivery is reported, the summary was printed
+        fail(f"could not deliver the summary: {err}", EXIT_UNREADABLE)
+
+
 @main.group("export")
 def export_group() -> None:
     """Export per-agency histories and cells."""
