@@ -13,7 +13,7 @@ import scrapy
 from .. import cms
 from ..items import DocumentItem
 from ..recognize import is_report_link
-from ..registry import Agency
+from ..registry import Agency, load_registry
 
 MAX_COLUMN_DEPTH = 3
 
@@ -24,8 +24,11 @@ class ReportSpider(scrapy.Spider):
     name = "reports"
     family: str | None = None
 
-    def __init__(self, agencies: list[Agency] | None = None, since: int | None = None, **kwargs):
+    def __init__(self, agencies: list[Agency] | None = None, since: int | None = None,
+                 registry: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        if registry:  # `scrapy crawl trs -a registry=agencies.yaml` (and scrapyd): this family's agencies
+            agencies = [a for a in load_registry(registry) if (a.cms or "generic") == self.name]
         self.agencies = agencies or []
         self.since = int(since) if since else None
         self.allowed_domains = sorted({a.host for a in self.agencies if a.host})
