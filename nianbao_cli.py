@@ -166,7 +166,10 @@ def reextract_command(outdated: bool, db_path: Path) -> None:
 @click.option("--since", type=int, help="Only reports covering this year or later.")
 @click.option("--allow-local", is_flag=True, help="Allow private and loopback addresses (demo, tests).")
 @click.option("--fast", is_flag=True, hidden=True, help="No politeness delays (benchmarks and tests on localhost).")
-def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_local: bool, fast: bool) -> None:
+@click.option("--redis", "redis_url", help="Work as one of several crawlers sharing this Redis; "
+              "documents go to `nianbao archive-writer` instead of --db.")
+def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_local: bool, fast: bool,
+                  redis_url: str | None) -> None:
     """Crawl the registry's sites into the archive: find, fetch, archive and extract every report.
 
     \b
@@ -183,8 +186,18 @@ def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_l
         fail(str(err), EXIT_UNREADABLE)
     from archive.lock import ArchiveLock
 
-    open_archive(db_path, create=True)
     overrides = FAST_CRAWL if fast else {}
+    if redis_url:
+        from crawler.run import run_worker
+
+        try:
+            summary = run_worker(agencies, redis_url, allow_local=allow_local, since=since, overrides=overrides)
+        except ConnectionError as err:
+            fail(str(err), EXIT_UNREADABLE)
+        click.echo(f"worker done: {summary['requests']} requests, {summary['documents_sent']} documents sent "
+                   f"to the archive writer, {summary['fetch_errors']} fetch errors")
+        return
+    open_archive(db_path, create=True)
     try:
         with ArchiveLock(db_path, "nianbao crawl"):
             summary = run_crawl(agencies, db_path, allow_local=allow_local, since=since, overrides=overrides)
@@ -201,7 +214,8 @@ def crawl_summary(summary: dict, db_path: Path) -> str:
     return (f"run {summary['run_id']}: {summary['requests']} requests, {summary['pages']} documents archived "
             f"({summary['not_modified']} not modified), {summary['reports_new']} new reports, "
             f"{summary['reports_changed']} changed, {summary['reports_unchanged']} unchanged, "
-            f"{summary['vanished']} vanished, {summary['not_reports']} not reports, {summary['errors']} errors; "
+            f"{summary['vanished']} vanished, {summary['not_reports']} not reports, "
+            f"{summary['errors'] + summary.get('fetch_errors', 0)} errors; "
             f"blocked hosts: {blocked} → {db_path}")
 
 
@@ -270,6 +284,25 @@ def schedule_uninstall() -> None:
     except schedule.ScheduleError:
         pass
     click.echo("removed: " + (", ".join(removed) or "nothing was installed"))
+
+
+@main.command("archive-writer")
+@click.option("--redis", "redis_url", required=True, help="The Redis the crawl workers send documents to.")
+@click.option("--idle-exit", type=float, help="Stop after this many seconds without a document (default: run until Ctrl-C).")
+@db_option
+def archive_writer_command(redis_url: str, idle_exit: float | None, db_path: Path) -> None:
+    """The one process that writes the archive for `nianbao crawl --redis` workers."""
+    from archive.lock import ArchiveLock
+    from crawler.distributed import run_writer
+
+    open_archive(db_path, create=True)
+    try:
+        with ArchiveLock(db_path, "nianbao archive-writer"):
+            summary = run_writer(db_path, redis_url, idle_exit=idle_exit,
+                                 on_document=lambda outcome, item: click.echo(f"{outcome:<10} {item.agency}  {item.url}"))
+    except (ArchiveError, ConnectionError) as err:
+        fail(str(err), EXIT_UNREADABLE)
+    click.echo(crawl_summary(summary | {"requests": summary["pages"]}, db_path))
 
 
 @main.command("runs")

@@ -84,6 +84,10 @@ class BlockedHosts:
             self.crawler.stats.inc_value("nianbao/blocked_hosts")
             if recorder := recorder_of(self.crawler):
                 recorder.block(host, self.blocked[host])
+            else:  # a worker of a distributed crawl: the archive writer keeps the record
+                from .distributed import report_blocked
+
+                report_blocked(self.crawler.settings, host, self.blocked[host])
         raise IgnoreRequest(f"{host} answered {response.status}: paused as {why}")
 
 

@@ -24,11 +24,7 @@ class ArchivePipeline:
         return cls(crawler, CrawlRecorder(db, note="scrapy crawl"), owns_recorder=True)  # `scrapy crawl …`
 
     def process_item(self, item, spider=None):
-        if item.status in (404, 410):
-            if vanished := self.recorder.mark_vanished(item.url):
-                log.info("vanished   %s (%d report(s) marked)", item.url, vanished)
-            return item
-        outcome = self.recorder.record(item)
+        outcome = self.recorder.take(item)
         self.crawler.stats.inc_value(f"nianbao/documents/{outcome}")
         log.info("%-10s %s  %s", outcome, item.agency, item.url)
         return item

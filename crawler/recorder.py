@@ -58,6 +58,12 @@ class CrawlRecorder:
 
     # --- writing ---------------------------------------------------------------------------
 
+    def take(self, item) -> str:
+        """One document from a spider: archived, or — a report address now 404/410 — marked vanished."""
+        if item.status in (404, 410):
+            return f"vanished ({self.mark_vanished(item.url)} report(s))"
+        return self.record(item)
+
     def record(self, item) -> str:
         """Archive one document; returns what happened (new, changed, unchanged, not_report, …)."""
         fetched = Fetched(item.url, item.body, item.fetched_at, status=item.status, headers=item.headers,

@@ -12,10 +12,11 @@ from .registry import Agency
 from .spiders.families import SPIDERS
 
 
-def crawl_settings(recorder: CrawlRecorder, allow_local: bool, overrides: dict | None = None) -> Settings:
+def crawl_settings(recorder: CrawlRecorder | None, allow_local: bool, overrides: dict | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
-    settings.set("NIANBAO_RECORDER_ID", recorder.id, priority="cmdline")
+    if recorder is not None:
+        settings.set("NIANBAO_RECORDER_ID", recorder.id, priority="cmdline")
     settings.set("NIANBAO_ALLOW_LOCAL", allow_local, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
@@ -44,7 +45,25 @@ def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since:
               overrides: dict | None = None) -> dict:
     """Crawl, archive, extract; returns the run's summary. One failing site never stops the rest."""
     recorder = CrawlRecorder(db_path, note=f"{len(agencies)} agencies")
-    settings = crawl_settings(recorder, allow_local, overrides)
+    status = "failed"
+    try:
+        stats = run_spiders(agencies, crawl_settings(recorder, allow_local, overrides), since)
+        status = "done"
+    finally:
+        summary = recorder.finish(status)
+    return summary | totals(stats)
+
+
+def run_worker(agencies: list[Agency], redis_url: str, allow_local: bool = False, since: int | None = None,
+               overrides: dict | None = None) -> dict:
+    """A worker of a distributed crawl: shares the frontier in Redis, sends documents to the writer."""
+    from .distributed import redis_settings
+
+    settings = crawl_settings(None, allow_local, redis_settings(redis_url) | (overrides or {}))
+    return totals(run_spiders(agencies, settings, since))
+
+
+def run_spiders(agencies: list[Agency], settings: Settings, since: int | None) -> list[dict]:
     process = CrawlerProcess(settings)
     show_progress()
     crawlers = []
@@ -52,14 +71,14 @@ def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since:
         crawler = process.create_crawler(SPIDERS[family])
         crawlers.append(crawler)
         process.crawl(crawler, agencies=group, since=since)
-    status = "failed"
-    try:
-        process.start()
-        status = "done"
-    finally:
-        summary = recorder.finish(status)
-    stats = [c.stats.get_stats() for c in crawlers if c.stats]
-    summary["errors"] = summary.get("errors", 0) + sum(s.get("nianbao/errors", 0) for s in stats)
-    summary["requests"] = sum(s.get("downloader/request_count", 0) for s in stats)
-    summary["robots_forbidden"] = sum(s.get("robotstxt/forbidden", 0) for s in stats)
-    return summary
+    process.start()
+    return [c.stats.get_stats() for c in crawlers if c.stats]
+
+
+def totals(stats: list[dict]) -> dict:
+    return {
+        "fetch_errors": sum(s.get("nianbao/errors", 0) for s in stats),
+        "requests": sum(s.get("downloader/request_count", 0) for s in stats),
+        "robots_forbidden": sum(s.get("robotstxt/forbidden", 0) for s in stats),
+        "documents_sent": sum(s.get("item_scraped_count", 0) for s in stats),
+    }
