@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse
 
 BLOCK_STATUSES = {403: "forbidden", 412: "js_challenge (瑞数)", 429: "rate_limited", 521: "js_challenge (加速乐)"}
 
@@ -89,6 +90,28 @@ class BlockedHosts:
 
                 report_blocked(self.crawler.settings, host, self.blocked[host])
         raise IgnoreRequest(f"{host} answered {response.status}: paused as {why}")
+
+
+class ResumeFromArchive:
+    """After a crawl was killed, the next one does not fetch again what the killed one already
+    archived: such a document is answered from the archive (the spider still follows its
+    links, so nothing the killed crawl had not reached is lost)."""
+
+    def __init__(self, crawler, recorder):
+        self.crawler, self.recorder = crawler, recorder
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        recorder = recorder_of(crawler)
+        if recorder is None or not recorder.resumed_run:
+            raise NotConfigured
+        return cls(crawler, recorder)
+
+    def process_request(self, request, spider=None):
+        if request.method != "GET" or (body := self.recorder.resumed_body(request.url)) is None:
+            return None
+        self.crawler.stats.inc_value("nianbao/resumed_from_archive")
+        return HtmlResponse(request.url, body=body, request=request, flags=["from_archive"])
 
 
 class ConditionalRequests:

@@ -23,11 +23,32 @@ class CrawlRecorder:
     def __init__(self, db_path, note: str = "", warc: bool = True):
         self.db_path = db_path
         self.db = open_db(db_path)
+        self.resumed_run = self._close_interrupted_runs()
+        if self.resumed_run:
+            note = f"{note}; resumes run {self.resumed_run}".lstrip("; ")
         self.run = Run(self.db, "crawl", note=note, warc_dir=warc_dir_for(db_path) if warc else None)
         self.blocked: dict[str, str] = {}  # host -> why
         self.counts: Counter = Counter()
         self.id = f"run-{self.run.id}"
         ACTIVE[self.id] = self
+
+    def _close_interrupted_runs(self) -> int | None:
+        """Crawls still 'running' died (the caller holds the archive lock): mark them
+        interrupted; the newest is the one this crawl resumes."""
+        dead = [r["id"] for r in self.db.query("select id from runs where kind = 'crawl' and status = 'running'")]
+        with self.db.atomic():
+            for run_id in dead:
+                self.db["runs"].update(run_id, {"status": "interrupted", "ended_at": now()})
+        return max(dead, default=None)
+
+    def resumed_body(self, url: str) -> bytes | None:
+        """The document the interrupted run already archived from this URL, if any."""
+        if not self.resumed_run:
+            return None
+        row = next(self.db.query(
+            "select blobs.content from fetches join blobs on blobs.sha256 = fetches.sha256 "
+            "where fetches.run_id = ? and fetches.url = ? limit 1", [self.resumed_run, url]), None)
+        return row["content"] if row else None
 
     # --- what the archive already knows about a URL -----------------------------------------
 
@@ -60,6 +81,9 @@ class CrawlRecorder:
 
     def take(self, item) -> str:
         """One document from a spider: archived, or — a report address now 404/410 — marked vanished."""
+        if item.extra.get("from_archive"):
+            self.counts["resumed"] += 1
+            return "resumed"
         if item.status in (404, 410):
             return f"vanished ({self.mark_vanished(item.url)} report(s))"
         return self.record(item)
@@ -93,6 +117,7 @@ class CrawlRecorder:
         ACTIVE.pop(self.id, None)
         summary = self.run.finish(status)
         extra = {"pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
+                 "resumed": self.counts["resumed"],
                  "vanished": self.counts["vanished"], "blocked_hosts": json.dumps(self.blocked, ensure_ascii=False)}
         with self.db.atomic():
             self.db["runs"].update(self.run.id, extra)

@@ -36,6 +36,7 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LocalAddressGuard": 50,
+    "crawler.middlewares.ResumeFromArchive": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetry": 550,
     "crawler.middlewares.BlockedHosts": 560,  # sees responses before RetryMiddleware (550)

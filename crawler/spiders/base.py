@@ -128,6 +128,7 @@ class ReportSpider(scrapy.Spider):
             agency=response.meta["agency"],
             kind=kind,
             referer=(response.request.headers.get("Referer") or b"").decode("latin-1") or None,
+            extra={"from_archive": "from_archive" in response.flags},
         )
 
     def links(self, response) -> list[tuple[str, str]]:
