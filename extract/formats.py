@@ -6,6 +6,7 @@ Document whose rows go through the same table, section and check code as HTML.
 
 from dataclasses import dataclass, field
 
+from . import limits
 from .errors import ExtractionError
 from .layout import Row
 
@@ -45,4 +46,68 @@ def read_binary(data: bytes, url: str | None = None, content_type: str | None = 
     kind = sniff(data)
     if kind is None:
         return None
+    limits.check(len(data) <= limits.MAX_DOCUMENT_BYTES, f"a file of {len(data)} bytes")
+    if kind == "pdf":
+        return read_pdf_document(data)
+    if kind == "zip":
+        return read_zip_document(data)
+    if kind == "ole":
+        return read_ole_document(data)
     raise ExtractionError(f"unsupported format: {kind} documents are archived but not read yet")
+
+
+def read_pdf_document(data: bytes) -> Document:
+    """Pages with a text layer are read from their geometry; pages without one (scans) go to
+    OCR, when extract/ocr.py provides ``ocr_pdf_pages(data, pages) -> list[Row]``."""
+    from .pdf import read_pdf
+
+    read = read_pdf(data)
+    rows, used_ocr = read.rows, False
+    if read.textless:
+        ocr = _ocr_module()
+        if ocr is None or not hasattr(ocr, "ocr_pdf_pages"):
+            if not rows:
+                raise ExtractionError("scanned PDF: no page has a text layer and OCR is not available")
+        else:
+            rows = sorted(rows + list(ocr.ocr_pdf_pages(data, read.textless)), key=lambda r: r.page or 0)
+            used_ocr = True
+    if not rows:
+        raise ExtractionError("empty PDF: no text on any page")
+    return Document(rows, "pdf", "", [read.title] if read.title else [], {}, ocr=used_ocr)
+
+
+def _ocr_module():
+    try:
+        from . import ocr
+    except ImportError:
+        return None
+    return ocr
+
+
+def read_zip_document(data: bytes) -> Document:
+    from .ziputil import SafeZip
+
+    container = SafeZip(data, "zip")
+    if container.has("word/document.xml"):
+        from .word import read_docx
+
+        return read_docx(container)
+    if container.has("xl/workbook.xml"):
+        from .sheet import read_xlsx
+
+        return read_xlsx(data)
+    if container.has("OFD.xml"):
+        from .ofd import read_ofd
+
+        return read_ofd(container)
+    raise ExtractionError("unsupported format: a zip archive that is no DOCX, XLSX or OFD document")
+
+
+def read_ole_document(data: bytes) -> Document:
+    """DOC / WPS / XLS / ET (Compound File): converted by LibreOffice, then read as DOCX/XLSX."""
+    from .convert import convert_ole
+
+    converted, kind = convert_ole(data)
+    document = read_zip_document(converted)
+    document.format = kind
+    return document
