@@ -53,6 +53,10 @@ def read_binary(data: bytes, url: str | None = None, content_type: str | None = 
         return read_zip_document(data)
     if kind == "ole":
         return read_ole_document(data)
+    if kind == "image":  # a scan or a photographed page: OCR (extract/ocr.py)
+        from .ocr import ocr_image_document
+
+        return ocr_image_document(data)
     raise ExtractionError(f"unsupported format: {kind} documents are archived but not read yet")
 
 

@@ -30,9 +30,12 @@ class Cell:
     unsure: bool = False
     inferred: str | None = None
     reason: str | None = None  # why a cell is unsure
+    confidence: float | None = None  # OCR: how sure the reading is (0–1)
 
     def to_json(self) -> dict:
         out: dict = {"value": self.value, "raw": self.raw}
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
         if self.blank:
             out["blank"] = True
         if self.unsure:
@@ -317,6 +320,14 @@ def cells_from_reads(reads) -> dict[str, Cell]:
 
 
 def make_cell(key: str, raw: str, page: int | None) -> Cell:
+    cell = _make_cell(key, raw, page)
+    cell.confidence = getattr(raw, "confidence", None)  # an OCR reading (ocr.OcrText)
+    return cell
+
+
+def _make_cell(key: str, raw: str, page: int | None) -> Cell:
+    if doubt := getattr(raw, "unsure", None):  # OCR could not read this value for sure
+        return Cell(None, raw.reading or None, page, unsure=True, reason=doubt)
     printed = raw.strip().replace("\xa0", " ").strip("\u3000 ")
     if is_blank(raw):
         return Cell(None, printed, page, blank=True)

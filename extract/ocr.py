@@ -1,0 +1,269 @@
+"""Scanned reports: page images → rows of cells, read by OCR, each value with its confidence.
+
+Entry points:
+- ``ocr_image_document(data)``: a PNG / JPEG / TIFF (every frame) / GIF / BMP file → Document;
+- ``ocr_pdf_pages(data, pages)``: the 1-based pages of a PDF that have no text layer
+  (formats.read_pdf_document hands them over) → rows.
+
+A page is deskewed and cut into tables and lines of text (ocr_layout.py); every line crop is
+read by the recogniser (ocr_engine.py, RapidOCR's PP-OCRv4 by default). A table from a ruled
+grid gives exact rows (blanks keep their column); the text around the tables gives one-cell
+paragraph rows, so titles and section headings work as in HTML.
+
+What a cell says is never guessed (cells.md). A value cell is read again over the value
+characters alone (digits, signs, units, 无 and the dashes); it is kept only when that reading
+is a value, its confidence reaches ``MIN_CONFIDENCE`` and, for a plain number, its digits
+match the marks counted in the cell image. Otherwise the cell is unsure: its value is
+unset, its reading and confidence are kept. A cell with no ink at all is blank.
+
+Cell texts are ``OcrText`` strings: they go through tables.py like any cell string, and
+report.make_cell reads their confidence and doubt.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+from . import limits
+from .errors import ExtractionError
+from .layout import Row, paragraph_parts
+
+MIN_CONFIDENCE = 0.90  # a value read with less is unsure (tuned on generated scans: bench/bench_ocr.py)
+MAX_OCR_PAGES = 80  # pages of one document read by OCR (~2 s each)
+MAX_OCR_SECONDS = 600.0  # OCR of one document
+RENDER_DPI = 200  # a scanned PDF page is rendered at this resolution
+MAX_SIDE = 3400  # a page image is reduced to this many pixels on its longer side
+MIN_SIDE = 300  # smaller than this is no page
+
+
+class OcrText(str):
+    """A cell's text as OCR read it: the string the table code sees, with the reading's
+    confidence and, for a value that could not be read for sure, why (the string is then
+    empty, so the cell keeps its column as a blank would, and ``reading`` holds what OCR saw)."""
+
+    confidence: float | None
+    unsure: str | None
+    reading: str
+
+    def __new__(cls, text: str, confidence: float | None = None, unsure: str | None = None,
+                reading: str | None = None):
+        self = super().__new__(cls, text)
+        self.confidence = confidence
+        self.unsure = unsure
+        self.reading = text if reading is None else reading
+        return self
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def ocr_image_document(data: bytes):
+    """An image file (one page per frame) → a Document read by OCR."""
+    from .formats import Document
+
+    rows = []
+    pages = _image_pages(data)
+    deadline = time.monotonic() + MAX_OCR_SECONDS
+    for number, gray in enumerate(pages, start=1):
+        limits.check(time.monotonic() < deadline, f"OCR took over {MAX_OCR_SECONDS:.0f} s")
+        rows += page_rows(gray, number)
+    if not any(r.text.strip() for r in rows):
+        raise ExtractionError("image: OCR found no text")
+    return Document(rows, "image", "", [], {}, ocr=True)
+
+
+def ocr_pdf_pages(data: bytes, pages: list[int]) -> list[Row]:
+    """The given 1-based pages of a PDF, rendered and read by OCR."""
+    limits.check(len(pages) <= MAX_OCR_PAGES, f"{len(pages)} scanned pages to OCR (limit {MAX_OCR_PAGES})")
+    rows: list[Row] = []
+    deadline = time.monotonic() + MAX_OCR_SECONDS
+    for number in pages:
+        limits.check(time.monotonic() < deadline, f"OCR took over {MAX_OCR_SECONDS:.0f} s")
+        rows += page_rows(render_pdf_page(data, number), number)
+    return rows
+
+
+# --- page images ---------------------------------------------------------------------------
+
+
+def _image_pages(data: bytes):
+    """Grayscale arrays of every frame, after the size checks (no decoding before them)."""
+    import numpy as np
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, ValueError) as err:
+        raise ExtractionError(f"unreadable image: {err}") from None
+    frames = getattr(image, "n_frames", 1)
+    limits.check(frames <= MAX_OCR_PAGES, f"an image of {frames} pages (limit {MAX_OCR_PAGES})")
+    out = []
+    for frame in ImageSequence.Iterator(image):
+        w, h = frame.size
+        limits.check(w * h <= limits.MAX_IMAGE_PIXELS,
+                     f"an image of {w}×{h} pixels (limit {limits.MAX_IMAGE_PIXELS:,})")
+        if min(w, h) < MIN_SIDE:
+            raise ExtractionError(f"image too small to read: {w}×{h} pixels")
+        try:
+            gray = frame.convert("L") if frame.mode not in ("RGBA", "LA", "P") else _flatten(frame)
+            out.append(_fit(np.asarray(gray)))
+        except (OSError, ValueError, Image.DecompressionBombError) as err:
+            raise ExtractionError(f"unreadable image: {err}") from None
+    return out
+
+
+def _flatten(frame):
+    """Transparent pixels are paper (white)."""
+    from PIL import Image
+
+    rgba = frame.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("L")
+
+
+def _fit(gray):
+    import cv2
+
+    h, w = gray.shape
+    scale = MAX_SIDE / max(h, w)
+    if scale < 1:
+        gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    return gray
+
+
+def render_pdf_page(data: bytes, number: int):
+    """Render one PDF page (1-based) to a grayscale array at RENDER_DPI, within the limits."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    try:
+        from .pdf import _LOCK as lock  # pdfium is not thread-safe: share the PDF reader's lock
+    except ImportError:  # pragma: no cover
+        import threading
+
+        lock = threading.Lock()
+    with lock:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as err:
+            raise ExtractionError(f"unreadable PDF: {err}") from None
+        try:
+            page = pdf[number - 1]
+            w_pt, h_pt = page.get_size()
+            scale = RENDER_DPI / 72
+            pixels = w_pt * h_pt * scale * scale
+            if pixels > limits.MAX_IMAGE_PIXELS:
+                scale *= (limits.MAX_IMAGE_PIXELS / pixels) ** 0.5
+            limits.check(min(w_pt, h_pt) * scale >= MIN_SIDE / 2, f"page {number} is too small to read")
+            bitmap = page.render(scale=scale, grayscale=True)
+            gray = np.array(bitmap.to_numpy(), copy=True)
+        finally:
+            pdf.close()
+    if gray.ndim == 3:
+        gray = gray[:, :, 0]
+    return _fit(gray)
+
+
+# --- one page --------------------------------------------------------------------------------
+
+
+def page_rows(gray, page: int, engine=None) -> list[Row]:
+    """One page image → its rows: paragraphs and table rows, top to bottom."""
+    from .ocr_engine import get_engine
+    from .ocr_layout import analyse
+
+    engine = engine or get_engine()
+    layout = analyse(gray)
+    crops = [line.crop for table in layout.tables for cell in table.cells for line in cell.lines]
+    crops += [line.crop for line in layout.text_lines]
+    readings = iter(engine.read(crops))
+    items: list[tuple[int, list[Row]]] = []
+    for table in layout.tables:
+        texts = {id(cell): cell_text(cell, [next(readings) for _ in cell.lines]) for cell in table.cells}
+        rows = []
+        for r in range(table.rows):
+            cells = [texts[id(c)] for c in table.cells if c.row == r]
+            if cells:
+                rows.append(Row(cells, table=True, page=page, exact=True))
+        items.append((table.box[1], rows))
+    lines = [(line, next(readings)) for line in layout.text_lines]
+    for top, text in paragraphs(lines, layout.char_h):
+        items.append((top, [Row([part], page=page) for part in paragraph_parts(text)]))
+    items.sort(key=lambda item: item[0])
+    return [row for _, rows in items for row in rows]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def cell_text(cell, readings) -> str:
+    """What one table cell holds: a label as read, or a value read for sure, or an unsure
+    value (empty text with the reading and the reason)."""
+    from .normalize import is_value_cell
+
+    if not cell.lines:
+        if cell.ink:  # marks too small or faint to make a line
+            return OcrText("", 0.0, "a mark OCR could not read", "")
+        return OcrText("", 1.0)
+    free = "".join(r.text for r in readings)
+    confidence = min(r.confidence for r in readings)
+    if any(r.numeric is None for r in readings):
+        if _CJK.search(free):
+            return OcrText(free, confidence)  # a label or a header
+    value = "".join((r.numeric.text if r.numeric else free) for r in readings)
+    confidence = min((r.numeric.confidence if r.numeric else r.confidence) for r in readings)
+    value = re.sub(r"\s+", "", value)
+    if not value:
+        return OcrText("", confidence, "OCR read nothing in a marked cell", free)
+    if not is_value_cell(value):
+        return OcrText("", confidence, f"OCR reading {free!r} is not a value", value)
+    if value.isdigit():  # each line: as many digits as marks side by side in the image
+        for line, reading in zip(cell.lines, readings, strict=True):
+            digits = len(reading.numeric.text if reading.numeric else reading.text)
+            fewest, most = line.glyphs
+            if not fewest <= digits <= most:
+                marks = f"{fewest}" if fewest == most else f"{fewest} to {most}"
+                return OcrText("", confidence, f"OCR read {digits} digits where the image shows {marks}", value)
+    if confidence < MIN_CONFIDENCE:
+        return OcrText("", confidence, f"OCR confidence {confidence:.2f} below {MIN_CONFIDENCE}", value)
+    return OcrText(value, confidence)
+
+
+def paragraphs(lines, ch: int) -> list[tuple[int, str]]:
+    """Text lines → paragraphs: a line that runs to the right margin continues on the next
+    line unless that one is indented (a new paragraph) or far below."""
+    visual: list[list] = []  # pieces of one printed line, left to right
+    for line, reading in sorted(lines, key=lambda lr: (lr[0].box[1], lr[0].box[0])):
+        x0, y0, x1, y1 = line.box
+        if visual:
+            last = visual[-1]
+            top, bottom = min(b.box[1] for b, _ in last), max(b.box[3] for b, _ in last)
+            overlap = min(bottom, y1) - max(top, y0)
+            if overlap > 0.5 * min(bottom - top, y1 - y0):
+                last.append((line, reading))
+                continue
+        visual.append([(line, reading)])
+    if not visual:
+        return []
+    boxes = [(min(b.box[0] for b, _ in v), min(b.box[1] for b, _ in v),
+              max(b.box[2] for b, _ in v), max(b.box[3] for b, _ in v)) for v in visual]
+    texts = [" ".join(r.text for _, r in sorted(v, key=lambda lr: lr[0].box[0]) if r.text) for v in visual]
+    left = min(b[0] for b in boxes)
+    right = max(b[2] for b in boxes)
+    out: list[tuple[int, str]] = []
+    prev_box = None
+    for box, text in zip(boxes, texts, strict=True):
+        if not text.strip():
+            continue
+        continues = (prev_box is not None and prev_box[2] >= right - 1.5 * ch and box[0] <= left + 0.8 * ch
+                     and box[1] - prev_box[3] < 1.2 * ch)
+        if continues:
+            top, previous = out[-1]
+            joiner = " " if previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum() else ""
+            out[-1] = (top, previous + joiner + text)
+        else:
+            out.append((box[1], text))
+        prev_box = box
+    return out
