@@ -461,5 +461,53 @@ def serve_command(db_path: Path, host: str, port: int) -> None:
     serve(db_path, host=host, port=port)
 
 
+@main.command("demo-site")
+@click.option("--seed", default=0, show_default=True, help="Draws the reports' numbers.")
+@click.option("--port-base", type=click.IntRange(1, 65530), help="Serve the sites on N, N+1, … (default: free ports).")
+@click.option("--registry", "registry_path", default="demo-agencies.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the demo agency registry.")
+@click.option("--expected", "expected_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write what a perfect crawl finds (JSON, for nianbao demo-check).")
+def demo_site_command(seed: int, port_base: int | None, registry_path: Path, expected_path: Path | None) -> None:
+    """Serve the offline demo web: government sites with annual reports, on local ports.
+
+    \b
+    Example:
+        nianbao demo-site --port-base 8600 --registry demo.yaml --expected demo.json
+        nianbao crawl --agencies demo.yaml --allow-local --db demo-crawl.db     (in another terminal)
+        nianbao demo-check --expected demo.json --db demo-crawl.db
+    Serves until Ctrl-C.
+    """
+    from crawler.demo.site import serve
+
+    try:
+        serve(seed, port_base, registry_path, expected_path, echo=click.echo)
+    except OSError as err:
+        fail(f"cannot serve the demo web: {err.strerror or err}", EXIT_UNREADABLE)
+    except RuntimeError as err:
+        fail(str(err), EXIT_UNREADABLE)
+
+
+@main.command("demo-check")
+@click.option("--expected", "expected_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The manifest nianbao demo-site --expected wrote.")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def demo_check_command(expected_path: Path, db_path: Path, as_json: bool) -> None:
+    """Compare an archive with the demo web: reports found with exactly their cells, missing,
+    wrong, not in the demo web, decoys archived. Exit status 1 unless the crawl is perfect."""
+    from crawler.demo.check import compare, load_manifest, perfect, summary
+
+    try:
+        manifest = load_manifest(expected_path)
+    except (OSError, ValueError) as err:
+        fail(f"cannot read the manifest {expected_path}: {err}", EXIT_UNREADABLE)
+    open_archive(db_path)
+    result = compare(db_path, manifest)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else summary(result))
+    if not perfect(result):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ temporary folder, so only the first start of a demo pays for it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import logging
@@ -164,31 +165,46 @@ def _store(path: Path, data: bytes) -> None:
 
 
 def convert(docs: dict[str, tuple[str, bytes]], fmt: str, cache_dir: Path = DEFAULT_CACHE) -> dict[str, bytes]:
-    """name → (key, DOCX bytes) in, name → ``fmt`` (pdf | doc) bytes out; cached by key."""
+    """name → (key, DOCX bytes) in, name → ``fmt`` (pdf | doc) bytes out; cached by key.
+
+    One LibreOffice run converts every missing file. Its profile is kept in the cache folder
+    (a fresh profile costs seconds) and guarded by a lock, so demo webs started side by side
+    never share a running profile.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = {name: key for name, (key, _) in docs.items()}
-    missing = {name for name, key in keys.items() if not (cache_dir / f"{key}.{fmt}").exists()}
-    if missing:
+
+    def missing() -> list[str]:
+        return sorted(name for name, key in keys.items() if not (cache_dir / f"{key}.{fmt}").exists())
+
+    if missing():
         binary = soffice()
         if binary is None:
             raise RuntimeError("LibreOffice (soffice) is not installed: run scripts/setup")
-        with tempfile.TemporaryDirectory(prefix="nianbao-demo-lo-") as work:
-            work_dir = Path(work)
-            inputs = []
-            for name in sorted(missing):
-                path = work_dir / f"{keys[name]}.docx"
-                path.write_bytes(docs[name][1])
-                inputs.append(path)
-            profile = work_dir / "profile"  # its own profile: never clashes with another soffice
-            done = subprocess.run(
-                [binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation=file://{profile}",
-                 "--convert-to", fmt, "--outdir", str(work_dir / "out"), *map(str, inputs)],
-                capture_output=True, timeout=600, env={**os.environ, "HOME": str(profile)})
-            for path in inputs:
-                made = work_dir / "out" / f"{path.stem}.{fmt}"
-                if not made.exists():
-                    raise RuntimeError(f"LibreOffice did not convert {path.name} to {fmt}: "
-                                       f"{done.stderr.decode(errors='replace')[-500:]}")
-                _store(cache_dir / f"{path.stem}.{fmt}", made.read_bytes())
-        log.info("converted %d document(s) to %s with LibreOffice", len(missing), fmt)
+        with open(cache_dir / f"libreoffice-{fmt}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if todo := missing():  # another process may have made them meanwhile
+                _run_soffice(binary, {keys[name]: docs[name][1] for name in todo}, fmt, cache_dir)
+                log.info("converted %d document(s) to %s with LibreOffice", len(todo), fmt)
     return {name: (cache_dir / f"{key}.{fmt}").read_bytes() for name, key in keys.items()}
+
+
+def _run_soffice(binary: str, docs: dict[str, bytes], fmt: str, cache_dir: Path) -> None:
+    profile = cache_dir / f"libreoffice-profile-{fmt}"
+    with tempfile.TemporaryDirectory(prefix="nianbao-demo-lo-") as work:
+        work_dir = Path(work)
+        inputs = []
+        for key, data in docs.items():
+            path = work_dir / f"{key}.docx"
+            path.write_bytes(data)
+            inputs.append(path)
+        done = subprocess.run(
+            [binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation=file://{profile}",
+             "--convert-to", fmt, "--outdir", str(work_dir / "out"), *map(str, inputs)],
+            capture_output=True, timeout=600, env={**os.environ, "HOME": str(profile)})
+        for path in inputs:
+            made = work_dir / "out" / f"{path.stem}.{fmt}"
+            if not made.exists():
+                raise RuntimeError(f"LibreOffice did not convert {path.name} to {fmt} "
+                                   f"(exit {done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
+            _store(cache_dir / f"{path.stem}.{fmt}", made.read_bytes())

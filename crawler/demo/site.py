@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import logging
 import random
+import signal
 import sys
 import threading
 import time
@@ -113,6 +114,11 @@ class DemoWeb:
         self._forbidden: list[tuple[str, str]] = []
         self._broken: list[tuple[str, str]] = []
         self.binary_ok = office.have_docx()
+        self.convert_ok = office.soffice() is not None
+        if not self.binary_ok:
+            log.warning("python-docx is not installed: the demo web publishes its reports as HTML only")
+        elif not self.convert_ok:
+            log.warning("LibreOffice is not installed: the demo web publishes no PDF or DOC (run scripts/setup)")
         started = time.perf_counter()
         self._build()
         self.build_seconds = time.perf_counter() - started
@@ -142,7 +148,9 @@ class DemoWeb:
     def _form(self, entry: R) -> str:
         form = entry.form
         if not self.binary_ok and form != "html":  # no python-docx: HTML only
-            form = "html"
+            return "html"
+        if not self.convert_ok and ("pdf" in form or "doc" in form.replace("docx", "") or "viewer" in form):
+            return "docx" if form in ("pdf", "doc") else "html+docx"  # no LibreOffice: Word only
         return form
 
     def _rng(self, *parts) -> random.Random:
@@ -454,6 +462,19 @@ class DemoWeb:
                     record["via"].append(self.url(site, p.paths[role]))
         return list(out.values())
 
+    def manifest(self) -> dict:
+        """Everything a crawl is judged by, as JSON-ready data (crawler/demo/check.py)."""
+        return {"seed": self.seed, "sites": {k: self.origin(k) for k in self.sites}, "registry": self.registry(),
+                "reports": self.expected(), "decoys": self.decoy_urls(), "forbidden": self.forbidden_urls(),
+                "broken": self.broken_urls(), "blocked_hosts": self.blocked_hosts()}
+
+    def write_manifest(self, path: str | Path) -> Path:
+        import json
+
+        path = Path(path)
+        path.write_text(json.dumps(self.manifest(), ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+
     def decoy_urls(self) -> list[str]:
         return [self.url(site, path) for site, path in self._decoys]
 
@@ -532,13 +553,11 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.answer("POST")
 
     def answer(self, method: str) -> None:
-        headers = {k.lower(): v for k, v in self.headers.items()}
         body = b""
         if method == "POST":
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-        status = self.respond(method, body)
-        self.web._record(self.state, method, self.path, status, headers)
+        self.respond(method, body)
 
     def respond(self, method: str, body: bytes) -> int:
         spec, path = self.state.spec, urlsplit(self.path).path
@@ -597,6 +616,8 @@ class DemoHandler(BaseHTTPRequestHandler):
 
     def send(self, status: int, body: bytes, content_type: str | None, method: str,
              headers: dict | None = None) -> int:
+        # logged before answering: a client that has its answer finds its request in the log
+        self.web._record(self.state, method, self.path, status, {k.lower(): v for k, v in self.headers.items()})
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -613,36 +634,47 @@ class DemoHandler(BaseHTTPRequestHandler):
 # --- foreground server --------------------------------------------------------------------
 
 def serve(seed: int = 0, port_base: int | None = None, registry: str | Path = "demo-agencies.yaml",
-          echo=print) -> None:
-    """Build, start, write the registry, print the sites, serve until Ctrl-C."""
+          expected: str | Path | None = None, echo=None) -> None:
+    """Build, start, write the registry (and the manifest), print the sites, serve until Ctrl-C."""
+    echo = echo or (lambda text: print(text, flush=True))
     started = time.perf_counter()
     web = DemoWeb(seed=seed)
     web.start(port_base)
-    path = web.write_registry(registry)
-    echo(web.summary())
-    echo(f"built in {web.build_seconds:.1f} s, serving after {time.perf_counter() - started:.1f} s")
-    echo(f"registry: {path.resolve()}")
-    echo(f"crawl it: nianbao crawl --agencies {path} --allow-local --db demo-crawl.db")
-    echo("Ctrl-C stops the servers.")
+    if threading.current_thread() is threading.main_thread():  # SIGTERM stops it as Ctrl-C does
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
+        path = web.write_registry(registry)
+        echo(web.summary())
+        echo(f"built in {web.build_seconds:.1f} s, serving {time.perf_counter() - started:.1f} s after start")
+        echo(f"registry: {path.resolve()}")
+        if expected:
+            echo(f"expected reports: {web.write_manifest(expected).resolve()}")
+        echo(f"crawl it: nianbao crawl --agencies {path} --allow-local --db demo-crawl.db")
+        if expected:
+            echo(f"check it: nianbao demo-check --expected {expected} --db demo-crawl.db")
+        echo("Ctrl-C stops the servers.")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        echo("stopping")
+        echo("stopped")
     finally:
         web.stop()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m crawler.demo.site", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="draws the reports' numbers (default 0)")
     parser.add_argument("--port-base", type=int, help="serve the sites on PORT, PORT+1, … (default: free ports)")
     parser.add_argument("--registry", default="demo-agencies.yaml", help="where to write the agency registry")
+    parser.add_argument("--expected", help="also write the manifest of expected reports (JSON) here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve(args.seed, args.port_base, args.registry)
+    serve(args.seed, args.port_base, args.registry, args.expected)
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
