@@ -22,6 +22,19 @@ class SafeZip:
         self.infos = {info.filename: info for info in infos}
         self.read_bytes = 0
 
+    def check_all(self) -> None:
+        """Check every part's sizes without reading (before handing the zip to a library)."""
+        total = 0
+        for name, info in self.infos.items():
+            size = info.file_size
+            limits.check(size <= limits.MAX_PART_BYTES,
+                         f"{self.kind} part {name} inflates to {size} bytes (limit {limits.MAX_PART_BYTES}; zip bomb?)")
+            limits.check(size <= max(info.compress_size, 1) * limits.MAX_COMPRESSION_RATIO or size < 2**20,
+                         f"{self.kind} part {name} inflates {size // max(info.compress_size, 1)}-fold (zip bomb?)")
+            total += size
+        limits.check(total <= limits.MAX_UNZIPPED_BYTES,
+                     f"{self.kind} inflates to {total} bytes (limit {limits.MAX_UNZIPPED_BYTES}; zip bomb?)")
+
     def names(self) -> list[str]:
         return list(self.infos)
 

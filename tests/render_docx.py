@@ -35,8 +35,8 @@ FONTS = ("宋体", "仿宋_GB2312", "仿宋", "微软雅黑")
 PAGE_FIELDS = ("- {PAGE} -", "第 {PAGE} 页 共 {NUMPAGES} 页", "{PAGE}", "— {PAGE} —")
 
 
-def docx_report(seed: int, template: str) -> synth.SynthReport:
-    """One report as a DOCX, drawn like synth.generate draws a text layout."""
+def draw(seed: int, template: str):
+    """(expected report without its document, content, style, rng) drawn like synth.generate."""
     rng = random.Random(f"{seed}:docx:{template}")
     template = template or rng.choice(synth.TEMPLATES)
     year, agency, style = rng.choice(synth.YEARS[template]), synth.agency_name(rng), synth.make_style(rng)
@@ -49,8 +49,18 @@ def docx_report(seed: int, template: str) -> synth.SynthReport:
     content = synth.build_content(rng, template, year, agency, title, title_lines, cells, req, style)
     report = synth.SynthReport(seed, "docx", template, year, agency, title, b"",
                                {k: v for k, (_, v) in cells.items()}, {k: r for k, (r, _) in cells.items()}, mode)
+    return report, content, style, rng
+
+
+def docx_report(seed: int, template: str) -> synth.SynthReport:
+    """One report as a DOCX, drawn like synth.generate draws a text layout."""
+    report, content, style, rng = draw(seed, template)
     report.document = render(rng, content, style)
     return report
+
+
+def content_of(seed: int, template: str) -> synth.Content:
+    return draw(seed, template)[1]
 
 
 def render(rng: random.Random, content: synth.Content, style: synth.Style) -> bytes:

@@ -1,0 +1,320 @@
+"""Every document format gives the same exact cells: DOCX, text PDF, DOC, XLSX, XLS.
+
+Synthetic reports (tests/synth.py) of both templates are rendered as Word documents
+(tests/render_docx.py) and converted once per session with LibreOffice, in one soffice
+call per target format: DOCX → PDF (tables split over pages, header rows repeated or
+not, rows broken by the page break, labels wrapped, numbers in narrow columns, page
+numbers and running headers) and DOCX → DOC. Spreadsheets are written with openpyxl
+(merged cells) and converted to XLS. Each must give back every cell exactly, with the
+page for PDF cells. Hostile files are refused quickly with a reason.
+"""
+
+import io
+import json
+import math
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import render_docx
+import synth
+from click.testing import CliRunner
+
+from extract import ExtractionError, extract_document, extract_reports
+
+N = int(os.environ.get("NIANBAO_FORMATS_N", "12"))  # seeds per template
+SEEDS = [(seed, template) for seed in range(N) for template in synth.TEMPLATES]
+DOC_SEEDS = SEEDS[:3]
+SHEET_SEEDS = SEEDS[:4]
+
+needs_soffice = pytest.mark.skipif(render_docx.soffice() is None, reason="LibreOffice (soffice) is not installed")
+
+
+def problems(expected: synth.SynthReport, data: bytes | list, want_pages: bool = False) -> list[str]:
+    reports = extract_reports(data) if isinstance(data, bytes) else data
+    out = [] if len(reports) == 1 else [f"{len(reports)} reports"]
+    report = reports[0]
+    for name in ("template", "year", "agency"):
+        if getattr(report, name) != getattr(expected, name):
+            out.append(f"{name}: got {getattr(report, name)!r}, want {getattr(expected, name)!r}")
+    for key, want in expected.cells.items():
+        cell = report.cells.get(key)
+        if cell is None:
+            out.append(f"{key}: missing")
+            continue
+        got = cell.value
+        same = (want is None and got is None) or (
+            want is not None and got is not None and math.isclose(float(got), want, abs_tol=1e-9))
+        if not same:
+            out.append(f"{key}: got {got!r} (raw {cell.raw!r}), want {want!r}")
+        if want_pages and cell.page is None:
+            out.append(f"{key}: no page")
+    out += [f"check {c['id']} fails: {c['detail']}" for c in report.checks if c["status"] == "fail"]
+    return out
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict:
+    """seed, template → (expected report, {format: path}); converted once per session."""
+    root = tmp_path_factory.mktemp("formats")
+    out = {}
+    for seed, template in SEEDS:
+        report = render_docx.docx_report(seed, template)
+        path = root / "docx" / f"r{seed}_{template}.docx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(report.document)
+        out[(seed, template)] = (report, {"docx": path})
+    if render_docx.soffice():
+        docx = [files["docx"] for _, files in out.values()]
+        for path, pdf in zip(docx, render_docx.convert(docx, "pdf", root / "pdf"), strict=True):
+            out[_key(path)][1]["pdf"] = pdf
+        doc_in = [out[k][1]["docx"] for k in DOC_SEEDS]
+        for path, doc in zip(doc_in, render_docx.convert(doc_in, "doc:MS Word 97", root / "doc"), strict=True):
+            out[_key(path)][1]["doc"] = doc
+    return out
+
+
+def _key(path: Path) -> tuple[int, str]:
+    seed, template = path.stem[1:].split("_")
+    return int(seed), template
+
+
+def test_docx_gives_every_cell(rendered):
+    failures = {k: p for k, (exp, files) in rendered.items() if (p := problems(exp, files["docx"].read_bytes()))}
+    assert not failures, _show(failures)
+
+
+@needs_soffice
+def test_text_pdf_gives_every_cell_with_its_page(rendered):
+    failures = {k: p for k, (exp, files) in rendered.items()
+                if (p := problems(exp, files["pdf"].read_bytes(), want_pages=True))}
+    assert not failures, _show(failures)
+
+
+@needs_soffice
+def test_pdf_tables_span_pages_and_rows_are_exact(rendered):
+    """The corpus does hold what the test claims: requests tables continued on the next page."""
+    spanning = 0
+    for _exp, files in rendered.values():
+        document = extract_document(files["pdf"].read_bytes())
+        pages = {c.page for c in document.reports[0].cells.values() if c.page}
+        spanning += len(pages) >= 2
+    assert spanning >= len(rendered) // 2
+
+
+@needs_soffice
+def test_doc_gives_every_cell(rendered):
+    failures = {}
+    for key in DOC_SEEDS:
+        expected, files = rendered[key]
+        extraction = extract_document(files["doc"].read_bytes())
+        assert extraction.format == "doc"
+        if p := problems(expected, extraction.reports):
+            failures[key] = p
+    assert not failures, _show(failures)
+
+
+def _show(failures: dict) -> str:
+    lines = [f"{len(failures)} documents wrong"]
+    for key, found in list(failures.items())[:4]:
+        lines.append(f"  {key}: {found[:5]}")
+    return "\n".join(lines)
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+
+
+def xlsx_report(seed: int, template: str) -> tuple[synth.SynthReport, bytes]:
+    """The report's title, headings and the three tables in one sheet, merged cells merged."""
+    import openpyxl
+
+    expected, content, _style, _rng = render_docx.draw(seed, template)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    r = 1
+    sheet.cell(r, 1, content.title)
+    r += 1
+    for kind, item in content.blocks:
+        if kind == "heading":
+            sheet.cell(r, 1, item)
+            r += 1
+        elif kind == "table":
+            layout = synth.grid(item)
+            for dr, row in enumerate(layout):
+                for dc, (what, cell) in enumerate(row):
+                    if what != "cell":
+                        continue
+                    text = cell.text.replace("\n", "")
+                    target = sheet.cell(r + dr, 1 + dc)
+                    if cell.head or not text:
+                        target.value = text or None
+                    elif text.isdigit():
+                        target.value = int(text)
+                    else:
+                        target.value = text
+                    if cell.rowspan > 1 or cell.colspan > 1:
+                        sheet.merge_cells(start_row=r + dr, start_column=1 + dc,
+                                          end_row=r + dr + cell.rowspan - 1, end_column=dc + cell.colspan)
+            r += len(layout) + 1
+    out = io.BytesIO()
+    book.save(out)
+    return expected, out.getvalue()
+
+
+def test_xlsx_gives_every_cell():
+    failures = {}
+    for seed, template in SHEET_SEEDS:
+        expected, data = xlsx_report(seed, template)
+        extraction = extract_document(data)
+        assert extraction.format == "xlsx"
+        if p := problems(expected, extraction.reports):
+            failures[(seed, template)] = p
+    assert not failures, _show(failures)
+
+
+@needs_soffice
+def test_xls_converted_gives_every_cell(tmp_path):
+    made = {}
+    for seed, template in SHEET_SEEDS[:2]:
+        expected, data = xlsx_report(seed, template)
+        path = tmp_path / f"r{seed}_{template}.xlsx"
+        path.write_bytes(data)
+        made[path] = expected
+    converted = render_docx.convert(list(made), "xls", tmp_path / "xls")
+    for (_path, expected), xls in zip(made.items(), converted, strict=True):
+        data = xls.read_bytes()
+        assert data.startswith(b"\xd0\xcf\x11\xe0")
+        extraction = extract_document(data)
+        assert extraction.format == "xls"
+        assert not problems(expected, extraction.reports)
+
+
+# --- the command and the archive -----------------------------------------------------------
+
+
+@needs_soffice
+def test_nianbao_extract_prints_pdf_cells_with_pages(rendered):
+    from nianbao_cli import main
+
+    expected, files = rendered[SEEDS[0]]
+    result = CliRunner().invoke(main, ["extract", str(files["pdf"])])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["agency"] == expected.agency
+    total = record["cells"]["requests.new_received.total"]
+    assert total["value"] == expected.cells["requests.new_received.total"]
+    assert isinstance(total["page"], int) and total["page"] >= 1
+
+
+@needs_soffice
+def test_archive_reads_pdf_and_docx(rendered, tmp_path):
+    from archive.db import open_db
+    from archive.ingest import ingest_files
+
+    expected, files = rendered[SEEDS[1]]
+    db = open_db(tmp_path / "a.db")
+    counts = ingest_files(db, [files["pdf"], files["docx"]], warc_dir=tmp_path / "warc")
+    assert counts["reports_new"] == 1  # the same numbers from two files: one report, two sources
+    formats = {row["format"] for row in db.query("select * from documents")} if "format" in db["documents"].columns_dict else set()
+    assert formats in (set(), {"pdf", "docx"})
+    key = "requests.results_total.total"
+    cells = list(db.query("select value, page from cells where key = ?", [key]))
+    assert cells and cells[0]["value"] == expected.cells[key]
+
+
+# --- hostile and broken files ----------------------------------------------------------------
+
+
+def refused(data: bytes, *words: str) -> str:
+    start = time.monotonic()
+    with pytest.raises(ExtractionError) as info:
+        extract_document(data)
+    assert time.monotonic() - start < 10
+    message = str(info.value)
+    assert all(w in message for w in words), message
+    return message
+
+
+def test_zip_bomb_docx_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * (40 * 2**20) + b"</w:document>")
+    refused(out.getvalue(), "zip bomb")
+
+
+def test_corrupt_docx_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", "<w:document xmlns:w='x'><w:body><w:p>unterminated")
+    refused(out.getvalue(), "corrupt DOCX")
+    refused(b"PK\x03\x04" + os.urandom(3000), "corrupt")
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file from numbered object bodies, with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_with_absurd_page_count_is_refused():
+    kids = b" ".join(b"3 0 R" for _ in range(100_000))
+    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                 b"<< /Type /Pages /Count 100000 /Kids [" + kids + b"] >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
+    refused(data, "pages")
+
+
+def test_truncated_pdf_is_refused(rendered):
+    data = next(iter(rendered.values()))[1]["docx"].read_bytes()  # any bytes; a real PDF below if converted
+    files = next(iter(rendered.values()))[1]
+    if "pdf" in files:
+        data = files["pdf"].read_bytes()
+        refused(data[: len(data) // 2], "truncated")
+    refused(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "truncated")
+
+
+def test_garbage_pdf_is_refused():
+    refused(b"%PDF-1.4\n" + os.urandom(2000) + b"\n%%EOF\n", "PDF")
+
+
+def test_unknown_compound_file_is_refused():
+    refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "unsupported format")
+
+
+def test_scanned_pdf_without_ocr_says_so(monkeypatch):
+    """A page with an image and no text goes to OCR; without OCR the reason is given."""
+    from extract import formats
+
+    image = (b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+             b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream")
+    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                 b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                 b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+                 b"<< /Length 32 >>\nstream\nq 500 0 0 700 40 60 cm /Im1 Do Q\nendstream",
+                 image])
+    monkeypatch.setattr(formats, "_ocr_module", lambda: None)
+    refused(data, "scanned PDF")
+    asked = []
+
+    class FakeOcr:
+        @staticmethod
+        def ocr_pdf_pages(pdf: bytes, pages: list[int]):
+            asked.append(pages)
+            return []
+
+    monkeypatch.setattr(formats, "_ocr_module", lambda: FakeOcr)
+    with pytest.raises(ExtractionError):
+        extract_document(data)
+    assert asked == [[1]]
