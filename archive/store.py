@@ -116,7 +116,8 @@ def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None) -> Out
         "format": meta.get("format"), "encoding": meta.get("encoding"), "status": status, "reason": reason,
         "extractor_version": EXTRACTOR_VERSION, "first_seen": fetched.fetched_at, "extracted_at": now(),
     })
-    changes = store_reports(db, reports, sha, fetched.url, fetched.fetched_at, agency_hint)
+    # A report's source is where the document is now: the address after any redirects.
+    changes = store_reports(db, reports, sha, fetched.final_url or fetched.url, fetched.fetched_at, agency_hint)
     return Outcome(sha, True, status, reason, changes)
 
 
@@ -126,7 +127,8 @@ def _link_known(db, fetched: Fetched, sha: str) -> Outcome:
     changes = []
     for report in db.query("select id from reports where document_sha256 = ? and status = 'current'", [sha]):
         db["report_documents"].insert({"report_id": report["id"], "document_sha256": sha,
-                                       "source_url": fetched.url, "fetched_at": fetched.fetched_at},
+                                       "source_url": fetched.final_url or fetched.url,
+                                       "fetched_at": fetched.fetched_at},
                                       ignore=True)
         changes.append((report["id"], "unchanged"))
     return Outcome(sha, False, document["status"], document["reason"] or "", changes)

@@ -70,7 +70,7 @@ class BlockedHosts:
         return cls(crawler)
 
     def process_request(self, request, spider=None):
-        host = urlsplit(request.url).hostname or ""
+        host = urlsplit(request.url).netloc  # host:port — sites sharing an address are still apart
         if host in self.blocked:
             self.crawler.stats.inc_value("nianbao/skipped_blocked")
             raise IgnoreRequest(f"{host} is paused: {self.blocked[host]}")
@@ -79,7 +79,7 @@ class BlockedHosts:
         why = BLOCK_STATUSES.get(response.status)
         if why is None or request.url.endswith("/robots.txt"):
             return response
-        host = urlsplit(request.url).hostname or ""
+        host = urlsplit(request.url).netloc
         if host not in self.blocked:
             self.blocked[host] = f"HTTP {response.status} {why}"
             self.crawler.stats.inc_value("nianbao/blocked_hosts")
