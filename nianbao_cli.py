@@ -58,38 +58,42 @@ def read_reports(file: Path, url: str | None = None, content_type: str | None = 
         fail(f"{file}: {err}", EXIT_UNREADABLE)
 
 
-DEMO_SOURCES = (PROJECT_ROOT.parent / "shared" / "seeds", PROJECT_ROOT / "tests" / "fixtures" / "html")
-
-
 @main.command("demo")
 @click.option("--db", "db_path", default="nianbao-demo.db", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The demo archive (made afresh).")
-@click.option("--source", "sources", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folders of report documents (default: ../shared/seeds and the built-in sample pages).")
-def demo_command(db_path: Path, sources: tuple[Path, ...]) -> None:
-    """Archive the sample reports into a fresh archive and summarise them (no network needed)."""
-    from archive.ingest import expand, ingest_files
-    from archive.warc import warc_dir_for
+@click.option("--seed", default=0, show_default=True, help="Draws the demo reports' numbers.")
+def demo_command(db_path: Path, seed: int) -> None:
+    """Start the offline demo web, crawl it into a fresh archive, and say how to browse and export.
 
-    folders = [p for p in (sources or DEMO_SOURCES) if p.is_dir()]
-    if not folders:
-        fail("no demo documents found (expected ../shared/seeds beside the project)", EXIT_UNREADABLE)
+    No network is needed: the demo web is a set of local sites (TRS, Hanweb, a provincial
+    platform, an old GBK site, a host that answers 412) serving annual reports as pages and
+    as PDF/DOCX/DOC attachments, with decoys, broken links and a robots.txt.
+    """
+    import tempfile
+
+    from crawler.demo.check import compare, summary
+    from crawler.demo.site import DemoWeb
+    from crawler.registry import load_registry
+    from crawler.run import run_crawl
+
     for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         stale.unlink(missing_ok=True)
-    db = open_archive(db_path, create=True)
-    documents = [p for p in expand(folders) if p.suffix != ".json"]  # goldens sit beside the sample pages
-    counts = ingest_files(db, documents, warc_dir=warc_dir_for(db_path))
-    click.echo(f"{'agency':<22} {'year':>5} {'template':<8} {'cells':>5} {'received':>8}  failed checks")
-    for row in db.query("select r.id, r.agency, r.year, r.template, r.cell_count, r.failed_checks, "
-                        "(select value from cells where report_id = r.id and key in "
-                        "('requests.new_received.total', 'legacy.requests_total')) as received "
-                        "from reports r order by r.agency, r.year"):
-        click.echo(f"{(row['agency'] or '?')[:22]:<22} {row['year'] or '?':>5} {row['template']:<8} "
-                   f"{row['cell_count']:>5} {'' if row['received'] is None else row['received']:>8}  "
-                   f"{row['failed_checks'] or '-'}")
-    click.echo(f"\n{counts['documents']} documents → {counts['reports_new']} reports in {db_path}")
-    click.echo(f"Browse:  nianbao serve --db {db_path}   (then open http://127.0.0.1:8001/)")
-    click.echo(f"Export:  nianbao export history --agency 桐乡市公安局 --format csv --db {db_path}")
+    open_archive(db_path, create=True)
+    click.echo("starting the demo web…")
+    with DemoWeb(seed=seed) as web, tempfile.TemporaryDirectory() as tmp:
+        web.start()
+        registry = Path(tmp) / "demo-agencies.yaml"
+        web.write_registry(registry)
+        click.echo(f"crawling {len(web.registry())} agencies on {len(set(a['site'] for a in web.registry()))} "
+                   "local sites (politeness delays off, robots.txt obeyed)…")
+        result = run_crawl(load_registry(registry), db_path, allow_local=True, overrides=FAST_CRAWL)
+        click.echo(crawl_summary(result, db_path))
+        click.echo(summary(compare(db_path, web.manifest())))
+    db = open_archive(db_path)
+    agency = next(db.query("select agency, count(*) n from reports where status = 'current' and year is not null "
+                           "group by agency order by n desc limit 1"))["agency"]
+    click.echo(f"\nBrowse:  nianbao serve --db {db_path}   (then open http://127.0.0.1:8001/)")
+    click.echo(f"Export:  nianbao export history --agency {agency} --format csv --db {db_path}")
     click.echo("One document as JSON:  nianbao extract FILE")
 
 

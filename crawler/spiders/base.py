@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 
 from .. import cms
 from ..items import DocumentItem
@@ -149,6 +150,10 @@ class ReportSpider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt, a paused host, a refused address: by design
+            self.crawler.stats.inc_value("nianbao/ignored")
+            self.logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
+            return
         self.crawler.stats.inc_value("nianbao/errors")
         self.crawler.stats.inc_value(f"nianbao/errors/{type(failure.value).__name__}")
         self.logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
