@@ -318,3 +318,33 @@ def test_scanned_pdf_without_ocr_says_so(monkeypatch):
     with pytest.raises(ExtractionError):
         extract_document(data)
     assert asked == [[1]]
+
+
+# --- golden PDFs, checked by hand -------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "fixtures" / "pdf"
+GOLDEN_PAGES = {
+    "golden_2021_repeated_header.pdf": {"requests.new_received.total": 2, "requests.other_no_correction.total": 2,
+                                        "requests.other_fee_unpaid.total": 3, "requests.carried_forward.total": 3,
+                                        "proactive.art20_1.regulations.issued": 2, "review_litigation.review.total": 3},
+    "golden_2021_no_repeat.pdf": {"proactive.art20_5.admin_license.decisions": 1,
+                                  "proactive.art20_6.admin_penalty.decisions": 2, "requests.carried_forward.total": 2,
+                                  "review_litigation.lit_direct.total": 3},
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_PAGES))
+def test_golden_pdf_cells_pages_and_text(name):
+    golden = json.loads((GOLDEN / "golden_2021.cells.json").read_text(encoding="utf-8"))
+    (report,) = extract_reports((GOLDEN / name).read_bytes())
+    assert (report.title, report.agency, report.year, report.template) == (
+        golden["title"], golden["agency"], golden["year"], golden["template"])
+    got = {key: {"raw": c.raw, "value": c.value} for key, c in report.cells.items()}
+    assert got == golden["cells"]
+    for key, page in GOLDEN_PAGES[name].items():
+        assert report.cells[key].page == page, key
+    assert not [c for c in report.checks if c["status"] == "fail"]
+    text = "\n".join(report.sections.values())
+    assert "全年共收到政府信息公开申请52件，上年结转3件" in report.sections["overview"]  # lines joined
+    assert "临海市人民政府信息公开" not in text and "- 2 -" not in text  # running header, page number
+    assert report.sections["other"].startswith("本年度未收取信息处理费。")
