@@ -52,9 +52,16 @@ def draw(seed: int, template: str):
     return report, content, style, rng
 
 
-def docx_report(seed: int, template: str) -> synth.SynthReport:
-    """One report as a DOCX, drawn like synth.generate draws a text layout."""
+FILLER = ("一是强化组织保障，主要负责同志定期听取政务公开工作汇报，研究解决工作中的重点难点问题，"
+          "分管负责同志具体抓，办公室统筹协调，各科室明确专人负责信息的采集、审核和发布。")
+
+
+def docx_report(seed: int, template: str, filler: int = 0) -> synth.SynthReport:
+    """One report as a DOCX, drawn like synth.generate draws a text layout; ``filler``
+    more paragraphs of prose in section 一 make a longer document (for benchmarks)."""
     report, content, style, rng = draw(seed, template)
+    if filler:
+        content.blocks[1:1] = [("para", FILLER)] * filler
     report.document = render(rng, content, style)
     return report
 
