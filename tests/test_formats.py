@@ -348,3 +348,86 @@ def test_golden_pdf_cells_pages_and_text(name):
     assert "全年共收到政府信息公开申请52件，上年结转3件" in report.sections["overview"]  # lines joined
     assert "临海市人民政府信息公开" not in text and "- 2 -" not in text  # running header, page number
     assert report.sections["other"].startswith("本年度未收取信息处理费。")
+
+
+# --- OFD ------------------------------------------------------------------------------------
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def ofd_report(seed: int, template: str) -> tuple[synth.SynthReport, bytes]:
+    """The report laid out as an OFD: text objects in mm, tables drawn with path lines."""
+    from xml.sax.saxutils import escape
+
+    expected, content, _style, _rng = render_docx.draw(seed, template)
+    size, row_h = 3.5, 8.0
+    pages: list[list[str]] = [[]]
+    y = 20.0
+
+    def text(x: float, y: float, s: str) -> None:
+        deltas = " ".join([f"{size:g}"] * (len(s) - 1))
+        pages[-1].append(f'<ofd:TextObject ID="1" Boundary="{x:.2f} {y:.2f} {size * len(s) + 1:.2f} {size + 1:.2f}" '
+                         f'Font="1" Size="{size}"><ofd:TextCode X="0" Y="{size * 0.88:.3f}" DeltaX="{deltas}">'
+                         f"{escape(s)}</ofd:TextCode></ofd:TextObject>")
+
+    def line(x0: float, y0: float, x1: float, y1: float) -> None:
+        pages[-1].append(f'<ofd:PathObject ID="2" Boundary="0 0 600 400" LineWidth="0.25">'
+                         f"<ofd:AbbreviatedData>M {x0:.2f} {y0:.2f} L {x1:.2f} {y1:.2f}</ofd:AbbreviatedData></ofd:PathObject>")
+
+    for kind, item in [("para", content.title), *content.blocks]:
+        if kind != "table":
+            if y > 380:
+                pages.append([])
+                y = 20.0
+            text(20, y, item.replace("\n", ""))
+            y += 7
+            continue
+        layout = synth.grid(item)
+        widths = [max([size * len(c.text.replace("\n", "")) + 4 for r in layout for k, c in [r[i]]
+                       if k == "cell" and c.colspan == 1] + [12]) for i in range(len(layout[0]))]
+        if y + row_h * len(layout) > 390:
+            pages.append([])
+            y = 20.0
+        xs = [20.0]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        for r, row in enumerate(layout):
+            for c, (kind2, cell) in enumerate(row):
+                if kind2 != "cell":
+                    continue
+                x0, x1 = xs[c], xs[c + cell.colspan]
+                y0, y1 = y + r * row_h, y + (r + cell.rowspan) * row_h
+                for a, b, cc, d in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)):
+                    line(a, b, cc, d)
+                label = cell.text.replace("\n", "")
+                if label:
+                    text(x0 + 1, y0 + 2, label)
+        y += row_h * len(layout) + 6
+    files = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID>'
+                   "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>9</ofd:MaxUnitID>'
+                              "<ofd:PageArea><ofd:PhysicalBox>0 0 600 400</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData>"
+                              "<ofd:Pages>" + "".join(f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>'
+                                                      for i in range(len(pages))) + "</ofd:Pages></ofd:Document>",
+    }
+    for i, objects in enumerate(pages):
+        files[f"Doc_0/Pages/Page_{i}/Content.xml"] = (
+            f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="3">' + "".join(objects)
+            + "</ofd:Layer></ofd:Content></ofd:Page>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, xml in files.items():
+            z.writestr(name, xml)
+    return expected, out.getvalue()
+
+
+def test_ofd_gives_every_cell():
+    failures = {}
+    for seed, template in SEEDS[:6]:
+        expected, data = ofd_report(seed, template)
+        extraction = extract_document(data)
+        assert extraction.format == "ofd"
+        if p := problems(expected, extraction.reports, want_pages=True):
+            failures[(seed, template)] = p
+    assert not failures, _show(failures)
