@@ -172,8 +172,9 @@ def reextract_command(outdated: bool, db_path: Path) -> None:
 @click.option("--fast", is_flag=True, hidden=True, help="No politeness delays (benchmarks and tests on localhost).")
 @click.option("--redis", "redis_url", help="Work as one of several crawlers sharing this Redis; "
               "documents go to `nianbao archive-writer` instead of --db.")
+@click.option("--delay", type=click.FloatRange(0), help="Seconds between requests to one host (default 1, adaptive).")
 def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_local: bool, fast: bool,
-                  redis_url: str | None) -> None:
+                  redis_url: str | None, delay: float | None) -> None:
     """Crawl the registry's sites into the archive: find, fetch, archive and extract every report.
 
     \b
@@ -191,6 +192,8 @@ def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_l
     from archive.lock import ArchiveLock
 
     overrides = FAST_CRAWL if fast else {}
+    if delay is not None:
+        overrides = overrides | {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": delay}
     if redis_url:
         from crawler.run import run_worker
 
@@ -292,7 +295,8 @@ def schedule_uninstall() -> None:
 
 @main.command("archive-writer")
 @click.option("--redis", "redis_url", required=True, help="The Redis the crawl workers send documents to.")
-@click.option("--idle-exit", type=float, help="Stop after this many seconds without a document (default: run until Ctrl-C).")
+@click.option("--idle-exit", type=float,
+              help="Stop this many seconds after the last document (default: run until Ctrl-C).")
 @db_option
 def archive_writer_command(redis_url: str, idle_exit: float | None, db_path: Path) -> None:
     """The one process that writes the archive for `nianbao crawl --redis` workers."""

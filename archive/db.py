@@ -22,13 +22,17 @@ def default_db_path() -> Path:
     return Path(os.environ.get("NIANBAO_DB") or DEFAULT_DB)
 
 
-def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
-    """Open (and if needed create) an archive; a file that is not one raises ArchiveError."""
+def open_db(path: str | Path, create: bool = True, any_thread: bool = False) -> sqlite_utils.Database:
+    """Open (and if needed create) an archive; a file that is not one raises ArchiveError.
+
+    `any_thread`: the connection is handed to another thread (one at a time), as the
+    crawler's archive-writing thread does.
+    """
     path = Path(path)
     if not create and str(path) != ":memory:" and not path.exists():
         raise ArchiveError(f"no archive at {path} (run `nianbao ingest` or `nianbao crawl` first)")
     try:
-        conn = sqlite3.connect(str(path), timeout=30)
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=not any_thread)
         conn.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL never corrupts the file; a power cut may drop the last commits,
         # which the next crawl fetches again. A killed process loses nothing.

@@ -63,8 +63,8 @@ class Run:
                 self.warc = WarcRecorder(Path(warc_dir) / f"run-{self.id}.warc.gz")
                 db["runs"].update(self.id, {"warc_path": str(self.warc.path)})
 
-    def record(self, fetched: Fetched, agency_hint: str | None = None) -> Outcome:
-        outcome = record(self.db, fetched, self.id, agency_hint)
+    def record(self, fetched: Fetched, agency_hint: str | None = None, extraction: tuple | None = None) -> Outcome:
+        outcome = record(self.db, fetched, self.id, agency_hint, extraction)
         if self.warc:
             self.warc.write(fetched)
         self.counts["documents"] += 1
@@ -86,14 +86,17 @@ class Run:
         return row
 
 
-def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agency_hint: str | None = None) -> Outcome:
+def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agency_hint: str | None = None,
+           extraction: tuple | None = None) -> Outcome:
+    """Archive one document. `extraction` (from extract_safely) may be done beforehand,
+    outside the transaction, by a caller that extracts several documents at once."""
     sha = fetched.sha256
     with db.atomic():
         if db["documents"].count_where("sha256 = ?", [sha]):
             outcome = _link_known(db, fetched, sha)
         else:
             db["blobs"].insert({"sha256": sha, "content": fetched.body})
-            outcome = _extract_new(db, fetched, sha, agency_hint)
+            outcome = _extract_new(db, fetched, sha, agency_hint, extraction or extract_safely(fetched))
         _insert_fetch(db, fetched, sha, run_id)
     return outcome
 
@@ -109,8 +112,8 @@ def _insert_fetch(db, fetched: Fetched, sha: str, run_id: int | None) -> None:
     })
 
 
-def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None) -> Outcome:
-    reports, status, reason, meta = extract_safely(fetched)
+def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None, extraction: tuple) -> Outcome:
+    reports, status, reason, meta = extraction
     db["documents"].insert({
         "sha256": sha, "size": len(fetched.body), "content_type": fetched.content_type,
         "format": meta.get("format"), "encoding": meta.get("encoding"), "status": status, "reason": reason,

@@ -52,6 +52,7 @@ class WaitForPeers:
 
     def __init__(self, crawler, client, grace: float):
         self.client, self.grace = client, grace
+        self.started = time.time()  # peers starting at the same time have not fetched anything yet
         crawler.signals.connect(self.activity, signal=signals.response_received)
         crawler.signals.connect(self.idle, signal=signals.spider_idle)
 
@@ -65,7 +66,7 @@ class WaitForPeers:
         self.client.set(LAST_ACTIVITY, time.time())
 
     def idle(self, *args, **kwargs):
-        last = float(self.client.get(LAST_ACTIVITY) or 0)
+        last = max(float(self.client.get(LAST_ACTIVITY) or 0), self.started)
         if time.time() - last < self.grace:
             raise DontCloseSpider
 
@@ -115,16 +116,16 @@ def run_writer(db_path, url: str, idle_exit: float | None = None, on_document=No
     start_generation(client)
     recorder = CrawlRecorder(db_path, note=f"archive writer for {url}")
     status = "failed"
-    idle = 0.0
+    idle, received = 0.0, False
     try:
         while True:
             popped = client.blpop([EVENTS, DOCUMENTS], timeout=1)
             if popped is None:
-                idle += 1
+                idle += received  # the idle clock starts with the first document
                 if idle_exit and idle >= idle_exit:
                     break  # idle long enough: the workers are done
                 continue
-            idle = 0.0
+            idle, received = 0.0, True
             key, raw = popped
             message = json.loads(raw)
             if key.decode() == EVENTS:

@@ -24,7 +24,10 @@ class ArchivePipeline:
         return cls(crawler, CrawlRecorder(db, note="scrapy crawl"), owns_recorder=True)  # `scrapy crawl …`
 
     def process_item(self, item, spider=None):
-        outcome = self.recorder.take(item)
+        """Archived on the recorder's thread: downloads go on while a document is extracted."""
+        return self.recorder.submit(item).addCallback(self.done, item)
+
+    def done(self, outcome: str, item):
         self.crawler.stats.inc_value(f"nianbao/documents/{outcome}")
         log.info("%-10s %s  %s", outcome, item.agency, item.url)
         return item

@@ -4,12 +4,17 @@ It answers the middlewares (what was fetched from this URL before, with which va
 and takes the pipeline's documents. All archive writes go through archive.store.
 """
 
+import hashlib
 import json
 from collections import Counter
 
+from twisted.python.threadpool import ThreadPool
+
 from archive.db import open_db
-from archive.store import Fetched, Run, now
+from archive.store import Fetched, Run, extract_safely, now
 from archive.warc import warc_dir_for
+
+EXTRACTION_THREADS = 4
 
 # Scrapy deep-copies settings, so a run's recorder is found through its id.
 ACTIVE: dict[str, "CrawlRecorder"] = {}
@@ -22,7 +27,17 @@ def recorder_for(settings) -> "CrawlRecorder | None":
 class CrawlRecorder:
     def __init__(self, db_path, note: str = "", warc: bool = True):
         self.db_path = db_path
-        self.db = open_db(db_path)
+        # Writes happen on one archive thread (extraction can take seconds: a DOC goes through
+        # LibreOffice) so the crawl keeps downloading; reads for the middlewares use their own
+        # connection on the crawl's thread. WAL lets both work at once.
+        self.db = open_db(db_path, any_thread=True)
+        self.reader = open_db(db_path)
+        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="nianbao-archive")
+        self.pool.start()
+        # Extraction runs beside it, several documents at once: a DOC or a scan spends its
+        # seconds in LibreOffice or OCR processes, not in this one.
+        self.extractors = ThreadPool(minthreads=1, maxthreads=EXTRACTION_THREADS, name="nianbao-extract")
+        self.extractors.start()
         self.resumed_run = self._close_interrupted_runs()
         if self.resumed_run:
             note = f"{note}; resumes run {self.resumed_run}".lstrip("; ")
@@ -45,7 +60,7 @@ class CrawlRecorder:
         """The document the interrupted run already archived from this URL, if any."""
         if not self.resumed_run:
             return None
-        row = next(self.db.query(
+        row = next(self.reader.query(
             "select blobs.content from fetches join blobs on blobs.sha256 = fetches.sha256 "
             "where fetches.run_id = ? and fetches.url = ? limit 1", [self.resumed_run, url]), None)
         return row["content"] if row else None
@@ -53,7 +68,7 @@ class CrawlRecorder:
     # --- what the archive already knows about a URL -----------------------------------------
 
     def last_fetch(self, url: str) -> dict | None:
-        return next(self.db.query(
+        return next(self.reader.query(
             "select sha256, headers, status from fetches where (url = ? or final_url = ?) and status = 200 "
             "order by id desc limit 1", [url, url]), None)
 
@@ -74,25 +89,44 @@ class CrawlRecorder:
         fetch = self.last_fetch(url)
         if not fetch:
             return None
-        blob = next(self.db.query("select content from blobs where sha256 = ?", [fetch["sha256"]]), None)
+        blob = next(self.reader.query("select content from blobs where sha256 = ?", [fetch["sha256"]]), None)
         return blob["content"] if blob else None
 
     # --- writing ---------------------------------------------------------------------------
 
-    def take(self, item) -> str:
+    def submit(self, item):
+        """Extract on the extraction threads (new documents only), then `take` on the archive
+        thread; a Deferred firing with the outcome."""
+        from twisted.internet import reactor
+        from twisted.internet.threads import deferToThreadPool
+
+        if item.extra.get("from_archive") or item.status in (404, 410) or self.known(item.body):
+            return deferToThreadPool(reactor, self.pool, self.take, item)
+        extracting = deferToThreadPool(reactor, self.extractors, extract_safely, self.fetched(item))
+        return extracting.addCallback(lambda extraction: deferToThreadPool(reactor, self.pool, self.take, item,
+                                                                         extraction))
+
+    def known(self, body: bytes) -> bool:
+        sha = hashlib.sha256(body).hexdigest()
+        return next(self.reader.query("select 1 from documents where sha256 = ?", [sha]), None) is not None
+
+    @staticmethod
+    def fetched(item) -> Fetched:
+        return Fetched(item.url, item.body, item.fetched_at, status=item.status, headers=item.headers,
+                       final_url=item.final_url, content_type=item.headers.get("Content-Type"))
+
+    def take(self, item, extraction: tuple | None = None) -> str:
         """One document from a spider: archived, or — a report address now 404/410 — marked vanished."""
         if item.extra.get("from_archive"):
             self.counts["resumed"] += 1
             return "resumed"
         if item.status in (404, 410):
             return f"vanished ({self.mark_vanished(item.url)} report(s))"
-        return self.record(item)
+        return self.record(item, extraction)
 
-    def record(self, item) -> str:
+    def record(self, item, extraction: tuple | None = None) -> str:
         """Archive one document; returns what happened (new, changed, unchanged, not_report, …)."""
-        fetched = Fetched(item.url, item.body, item.fetched_at, status=item.status, headers=item.headers,
-                          final_url=item.final_url, content_type=item.headers.get("Content-Type"))
-        outcome = self.run.record(fetched, item.agency)
+        outcome = self.run.record(self.fetched(item), item.agency, extraction)
         self.counts["pages"] += 1
         if item.status == 304:
             self.counts["not_modified"] += 1
@@ -115,6 +149,8 @@ class CrawlRecorder:
 
     def finish(self, status: str = "done") -> dict:
         ACTIVE.pop(self.id, None)
+        self.extractors.stop()
+        self.pool.stop()  # waits for the documents still being written
         summary = self.run.finish(status)
         extra = {"pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
                  "resumed": self.counts["resumed"],

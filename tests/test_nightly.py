@@ -111,8 +111,10 @@ def test_two_workers_and_one_writer_archive_every_report_exactly_once(web, tmp_p
     writer = subprocess.Popen([*NIANBAO, "archive-writer", "--db", str(db), "--redis", redis_url, "--idle-exit", "8"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)  # the writer starts the night's generation before workers push requests
+    # A small delay per host keeps the shared queue from being drained by whichever worker starts first.
     workers = [subprocess.Popen([*NIANBAO, "crawl", "--agencies", str(registry), "--redis", redis_url, "--allow-local",
-                                 "--fast"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                 "--fast", "--delay", "0.3"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
                for _ in range(2)]
     outputs = [w.communicate(timeout=300) for w in workers]
     assert all(w.returncode == 0 for w in workers), [o[1][-1500:] for o in outputs]
