@@ -118,7 +118,8 @@ def line_text(glyphs: list[Glyph], split_gap: float | None = None) -> list[str]:
             if split_gap is not None and gap > split_gap * size:
                 chunks.append("".join(parts))
                 parts = []
-            elif gap > 0.25 * size and parts and _ascii_word(parts[-1][-1:]) and _ascii_word(g.text[:1]):
+            elif gap > 0.25 * size and parts and _ascii_word(parts[-1][-1:]) and _ascii_word(g.text[:1]) and not (
+                    parts[-1][-1:].isdigit() and g.text[:1].isdigit()):
                 parts.append(" ")
         parts.append(g.text)
         prev = g
@@ -374,6 +375,10 @@ def document_rows(pages: list[Page]) -> list[Row]:
     for items in per_page:
         for position, item in enumerate(items):
             if isinstance(item, Line):
+                if paragraph and len(paragraph[-1].chunks) > 1 and _wraps_label(paragraph[-1], item):
+                    paragraph[-1].chunks[0] += item.text  # a row label wrapped below its numbers
+                    paragraph[-1].bottom = item.bottom
+                    continue
                 if paragraph and not _runs_on(paragraph[-1], item, left, right, body):
                     flush()
                 paragraph.append(item)
@@ -422,6 +427,18 @@ def _runs_on(a: Line, b: Line, left: float, right: float, body: float) -> bool:
     if size >= 1.15 * body and same_page:  # a title or heading over two lines
         return True
     return a.x1 >= right - 1.5 * size and b.x0 <= left + 0.8 * size
+
+
+def _wraps_label(row: Line, line: Line) -> bool:
+    """In a table without ruling lines, a short text line just under a row of numbers and
+    starting where the row's label starts is the rest of that label (not the next row's)."""
+    if len(line.chunks) != 1 or not row.chunks or is_value_cell(line.text):
+        return False
+    if not any(is_value_cell(c) and norm_label(c) for c in row.chunks[1:]):
+        return False
+    return (line.page == row.page and 0 <= line.top - row.bottom <= 0.6 * row.size
+            and abs(line.x0 - row.x0) <= 1.5 * row.size and line.x1 < row.x0 + len(row.chunks[0]) * row.size * 1.6
+            and not _ITEM_START.match(norm_label(line.text)))
 
 
 def _paragraph_rows(lines: list[Line]) -> list[Row]:
