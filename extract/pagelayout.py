@@ -285,7 +285,8 @@ def page_items(page: Page) -> list[Line | Table]:
         text = " ".join(c for c in chunks if c)
         if not text:
             continue
-        items.append(Line(text, glyphs[0].x0, max(g.x1 for g in glyphs), min(g.top for g in glyphs),
+        inked = [g for g in glyphs if not g.text.isspace()] or glyphs  # leading spaces are an indent
+        items.append(Line(text, inked[0].x0, max(g.x1 for g in inked), min(g.top for g in glyphs),
                           max(g.bottom for g in glyphs), median(g.size for g in glyphs), page.number, chunks))
     items.sort(key=lambda item: item.top)
     return items

@@ -431,3 +431,67 @@ def test_ofd_gives_every_cell():
         if p := problems(expected, extraction.reports, want_pages=True):
             failures[(seed, template)] = p
     assert not failures, _show(failures)
+
+
+# --- page geometry, without any PDF ------------------------------------------------------------
+
+
+def _glyphs(text: str, x: float, top: float, size: float = 10.0):
+    from extract.pagelayout import Glyph
+
+    return [Glyph(ch, x + i * size, top, x + (i + 1) * size, top + size, size) for i, ch in enumerate(text)]
+
+
+def _box(page, x0, y0, x1, y1):
+    page.hsegs += [(y0, x0, x1), (y1, x0, x1)]
+    page.vsegs += [(x0, y0, y1), (x1, y0, y1)]
+
+
+def test_grid_merged_cells_are_printed_once_and_blanks_keep_their_column():
+    from extract.pagelayout import Page, document_rows
+
+    page = Page(1, 600, 800)
+    # | 情况 (rowspan 2) |   申请人 (colspan 2)  |
+    # |                  | 自然人    | 总计      |
+    # | 新收             |  (blank)  | 1 2 (wrapped) |
+    _box(page, 100, 100, 200, 160)
+    _box(page, 200, 100, 400, 130)
+    _box(page, 200, 130, 300, 160)
+    _box(page, 300, 130, 400, 160)
+    _box(page, 100, 160, 200, 190)
+    _box(page, 200, 160, 300, 190)
+    _box(page, 300, 160, 400, 190)
+    page.glyphs += _glyphs("情况", 110, 125) + _glyphs("申请人", 270, 110) + _glyphs("自然人", 220, 140)
+    page.glyphs += _glyphs("总计", 330, 140) + _glyphs("新收", 110, 170) + _glyphs("1", 345, 163) + _glyphs("2", 345, 176)
+    page.glyphs += _glyphs("正文第一段。", 100, 220)
+    rows = document_rows([page])
+    assert [r.cells for r in rows] == [["情况", "申请人"], ["自然人", "总计"], ["新收", "", "12"], ["正文第一段。"]]
+    assert [r.exact for r in rows] == [True, True, True, False]
+    assert all(r.page == 1 for r in rows)
+
+
+def test_page_numbers_and_running_headers_are_dropped_and_paragraphs_run_on():
+    from extract.pagelayout import Page, document_rows
+
+    pages = []
+    for number in (1, 2):
+        page = Page(number, 300, 400)
+        page.glyphs += _glyphs("某某局信息公开", 150, 20)  # running header
+        page.glyphs += _glyphs(f"- {number} -", 130, 370)  # page number
+        pages.append(page)
+    pages[0].glyphs += _glyphs("一、总体情况", 40, 60) + _glyphs("　　本年度共收到申请二十", 40, 80)
+    pages[0].glyphs += _glyphs("件，均已答复完毕，无逾", 40, 92)  # reaches the right margin: runs on
+    pages[1].glyphs += _glyphs("期情况。", 40, 60) + _glyphs("二、主动公开政府信息情况", 40, 80)
+    rows = document_rows(pages)
+    texts = [r.text for r in rows]
+    assert texts == ["一、总体情况", "本年度共收到申请二十件，均已答复完毕，无逾期情况。", "二、主动公开政府信息情况"]
+    assert [r.page for r in rows] == [1, 1, 2]
+
+
+def test_an_indent_typed_as_spaces_starts_a_new_paragraph():
+    from extract.pagelayout import Page, document_rows
+
+    page = Page(1, 300, 400)
+    page.glyphs += _glyphs("全年主动公开政府信息一千条。", 40, 60) + _glyphs("　　二是加强平台建设和管理工作", 40, 72)
+    page.glyphs += _glyphs("其他内容一二三四五六七八", 40, 84)
+    assert [r.text for r in document_rows([page])] == ["全年主动公开政府信息一千条。", "二是加强平台建设和管理工作其他内容一二三四五六七八"]
