@@ -21,6 +21,7 @@ from .layout import Row
 from .pagelayout import Glyph, Page, document_rows
 
 _LOCK = threading.Lock()
+_SCAN_GLYPHS = 30  # a page with images and fewer characters than this is read as a scan
 
 
 @dataclass
@@ -51,10 +52,10 @@ def read_pdf(data: bytes) -> PdfRead:
             for index in range(count):
                 limits.check(time.monotonic() < deadline, f"reading the PDF took over {limits.MAX_SECONDS:.0f} s")
                 page, has_images = _read_page(pdf, index)
-                if page.glyphs:
+                if has_images and len(page.glyphs) < _SCAN_GLYPHS:
+                    textless.append(index + 1)  # a scan (maybe with a stamped page number): OCR
+                elif page.glyphs:
                     pages.append(page)
-                elif has_images:
-                    textless.append(index + 1)
             title = _info_title(pdf)
         finally:
             pdf.close()

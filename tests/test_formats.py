@@ -222,6 +222,7 @@ def test_archive_reads_pdf_and_docx(rendered, tmp_path):
     key = "requests.results_total.total"
     cells = list(db.query("select value, page from cells where key = ?", [key]))
     assert cells and cells[0]["value"] == expected.cells[key]
+    assert isinstance(cells[0]["page"], int) and cells[0]["page"] >= 1
 
 
 # --- hostile and broken files ----------------------------------------------------------------
@@ -495,3 +496,12 @@ def test_an_indent_typed_as_spaces_starts_a_new_paragraph():
     page.glyphs += _glyphs("全年主动公开政府信息一千条。", 40, 60) + _glyphs("　　二是加强平台建设和管理工作", 40, 72)
     page.glyphs += _glyphs("其他内容一二三四五六七八", 40, 84)
     assert [r.text for r in document_rows([page])] == ["全年主动公开政府信息一千条。", "二是加强平台建设和管理工作其他内容一二三四五六七八"]
+
+
+@needs_soffice
+def test_a_conversion_past_its_time_limit_is_stopped(rendered, monkeypatch):
+    from extract import limits
+
+    monkeypatch.setattr(limits, "CONVERT_TIMEOUT", 0.2)
+    files = rendered[DOC_SEEDS[0]][1]
+    refused(files["doc"].read_bytes(), "took over", "DOC")
