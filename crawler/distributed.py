@@ -39,6 +39,9 @@ def redis_settings(url: str) -> dict:
         "DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
         "SCHEDULER_PERSIST": True,  # a worker that finishes first must not wipe the others' state
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # a blocking pop would freeze the reactor; WaitForPeers waits
+        # A worker takes from the shared queue only what it can fetch now, not a hoard that
+        # its download delays would make the others wait for.
+        "CONCURRENT_REQUESTS": 4,
         "REDIS_URL": url,
         "ITEM_PIPELINES": {"crawler.distributed.RedisDocumentPipeline": 300},
         "EXTENSIONS": {"crawler.distributed.WaitForPeers": 500},
