@@ -60,6 +60,45 @@ def demo_crawl() -> tuple[float, float, int, float]:
     return pages / elapsed, pages / crawling, pages, peak_mib
 
 
+def distributed_crawl(workers: int) -> float:
+    """Pages per second with N `nianbao crawl --redis` workers and one archive writer."""
+    import shutil
+    import socket
+
+    from crawler.demo.site import DemoWeb
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    nianbao = [sys.executable, "-c", "from nianbao_cli import main; main()"]
+    redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--save", "", "--appendonly", "no"],
+                             stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    web = DemoWeb(seed=0)
+    web.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            registry = Path(tmp) / "agencies.yaml"
+            web.write_registry(registry)
+            time.sleep(0.5)
+            writer = subprocess.Popen([*nianbao, "archive-writer", "--db", str(Path(tmp) / "d.db"), "--redis", url,
+                                       "--idle-exit", "5"], cwd=ROOT, stdout=subprocess.DEVNULL)
+            time.sleep(1.5)
+            before = len(web.requests())
+            start = time.perf_counter()
+            crawlers = [subprocess.Popen([*nianbao, "crawl", "--agencies", str(registry), "--redis", url,
+                                          "--allow-local", "--fast"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL) for _ in range(workers)]
+            for crawler in crawlers:
+                crawler.wait()
+            elapsed = time.perf_counter() - start
+            writer.wait()
+            return (len(web.requests()) - before) / elapsed
+    finally:
+        web.stop()
+        redis.terminate()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
@@ -70,6 +109,9 @@ def main() -> None:
     print(f"nianbao crawl of demo:  {crawling:7.1f} pages/s while crawling ({pages} requests; "
           f"{whole:.1f} pages/s counting process start-up), peak memory {peak:.0f} MiB")
     print(f"ratio: {crawling / bench_rate:.2f} of scrapy bench (target ≥ 0.5)")
+    for workers in (1, 2):
+        print(f"distributed, {workers} worker(s) + writer: {distributed_crawl(workers):7.1f} pages/s "
+              "(wall time from worker start, incl. process start-up and the idle wait)")
 
 
 if __name__ == "__main__":
