@@ -505,3 +505,25 @@ def test_a_conversion_past_its_time_limit_is_stopped(rendered, monkeypatch):
     monkeypatch.setattr(limits, "CONVERT_TIMEOUT", 0.2)
     files = rendered[DOC_SEEDS[0]][1]
     refused(files["doc"].read_bytes(), "took over", "DOC")
+
+
+CHROMIUM = next((p for p in ("chromium", "chromium-browser", "google-chrome") if __import__("shutil").which(p)), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_pdf_printed_by_chromium_gives_every_cell(tmp_path):
+    """A second PDF producer (Skia, CSS borders): synth's HTML pages printed to PDF."""
+    import subprocess
+
+    failures = {}
+    for seed, template in SEEDS[:4]:
+        expected = synth.generate(seed, "html", template)
+        page = tmp_path / f"r{seed}_{template}.html"
+        page.write_bytes(expected.document)
+        pdf = tmp_path / f"r{seed}_{template}.pdf"
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                       check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if p := problems(expected, pdf.read_bytes(), want_pages=True):
+            failures[(seed, template)] = p
+    assert not failures, _show(failures)
