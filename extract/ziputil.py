@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 from . import limits
 from .errors import ExtractionError
@@ -56,7 +57,7 @@ class SafeZip:
             with self.zip.open(info) as part:
                 # zipfile stops at the declared size; one byte more would mean a lying header.
                 data = part.read(size + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as err:
             raise ExtractionError(f"corrupt {self.kind}: part {name} cannot be read ({err})") from None
         limits.check(len(data) <= size, f"{self.kind} part {name} is larger than its header says")
         self.read_bytes += len(data)
