@@ -34,7 +34,7 @@ MIN_CONFIDENCE = 0.90  # a value read with less is unsure (tuned on generated sc
 MAX_OCR_PAGES = 80  # pages of one document read by OCR (~2 s each)
 MAX_OCR_SECONDS = 600.0  # OCR of one document
 RENDER_DPI = 200  # a scanned PDF page is rendered at this resolution
-MAX_SIDE = 3400  # a page image is reduced to this many pixels on its longer side
+MAX_SIDE = 2400  # a page image is reduced to this many pixels on its longer side (A4 at 200 dpi)
 MIN_SIDE = 300  # smaller than this is no page
 
 
@@ -95,6 +95,8 @@ def _image_pages(data: bytes):
 
     try:
         image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise limits.LimitExceeded(f"refused: an image of over {limits.MAX_IMAGE_PIXELS:,} pixels") from None
     except (UnidentifiedImageError, OSError, ValueError) as err:
         raise ExtractionError(f"unreadable image: {err}") from None
     frames = getattr(image, "n_frames", 1)
@@ -212,16 +214,16 @@ def cell_text(cell, readings) -> str:
     if any(r.numeric is None for r in readings):
         if _CJK.search(free):
             return OcrText(free, confidence)  # a label or a header
-    value = "".join((r.numeric.text if r.numeric else free) for r in readings)
+    values = [_value_text(r) for r in readings]
+    value = "".join(values)
     confidence = min((r.numeric.confidence if r.numeric else r.confidence) for r in readings)
-    value = re.sub(r"\s+", "", value)
     if not value:
         return OcrText("", confidence, "OCR read nothing in a marked cell", free)
     if not is_value_cell(value):
         return OcrText("", confidence, f"OCR reading {free!r} is not a value", value)
     if value.isdigit():  # each line: as many digits as marks side by side in the image
-        for line, reading in zip(cell.lines, readings, strict=True):
-            digits = len(reading.numeric.text if reading.numeric else reading.text)
+        for line, text in zip(cell.lines, values, strict=True):
+            digits = len(text)
             fewest, most = line.glyphs
             if not fewest <= digits <= most:
                 marks = f"{fewest}" if fewest == most else f"{fewest} to {most}"
@@ -229,6 +231,15 @@ def cell_text(cell, readings) -> str:
     if confidence < MIN_CONFIDENCE:
         return OcrText("", confidence, f"OCR confidence {confidence:.2f} below {MIN_CONFIDENCE}", value)
     return OcrText(value, confidence)
+
+
+def _value_text(reading) -> str:
+    """A line of a value cell: the recogniser's value reading, else its free reading with the
+    look-alike letters of digits taken as those digits."""
+    from .ocr_engine import alias_value_chars
+
+    text = reading.numeric.text if reading.numeric else alias_value_chars(reading.text)
+    return re.sub(r"\s+", "", text)
 
 
 def paragraphs(lines, ch: int) -> list[tuple[int, str]]:

@@ -57,7 +57,7 @@ class Table:
 @dataclass
 class Page:
     gray: np.ndarray  # deskewed, rules painted white
-    ink: np.ndarray  # binary, 255 = ink, rules removed, specks removed
+    ink: np.ndarray  # binary (the bold one), 255 = ink, rules removed, specks removed
     char_h: int  # typical height of a printed character, in pixels
     angle: float  # the skew that was corrected, in degrees
     tables: list[Table]
@@ -82,21 +82,24 @@ def binarise(gray: np.ndarray, boldness: float = 0.5) -> np.ndarray:
 
 def skew_angle(ink: np.ndarray, limit: float = 4.0) -> float:
     """The rotation (degrees) that makes text rows and rules horizontal: the angle whose
-    row-sum profile is sharpest, searched coarse then fine on a reduced image."""
-    h, w = ink.shape
-    scale = min(1.0, 900 / max(w, 1))
-    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
-    centre = (small.shape[1] / 2, small.shape[0] / 2)
+    row-sum profile is sharpest, searched coarse on a small copy, then fine on a larger one."""
 
-    def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rotated = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST, borderValue=0)
-        profile = rotated.sum(axis=1, dtype=np.float64)
-        return float(np.sum(np.diff(profile) ** 2))
+    def best(width: int, angles) -> float:
+        h, w = ink.shape
+        scale = min(1.0, width / max(w, 1))
+        small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        centre = (small.shape[1] / 2, small.shape[0] / 2)
 
-    best = max(np.arange(-limit, limit + 1e-9, 0.25), key=score)
-    best = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=score)
-    return float(best)
+        def score(angle: float) -> float:
+            m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+            rotated = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+            profile = rotated.sum(axis=1, dtype=np.float64)
+            return float(np.sum(np.diff(profile) ** 2))
+
+        return float(max(angles, key=score))
+
+    coarse = best(600, np.arange(-limit, limit + 1e-9, 0.4))
+    return best(1000, np.arange(coarse - 0.4, coarse + 0.4 + 1e-9, 0.05))
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -110,9 +113,15 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 def remove_specks(ink: np.ndarray, min_size: int) -> np.ndarray:
     """Drop connected blobs smaller than min_size pixels both ways (scan noise)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    keep = (np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= min_size)
+    keep = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= min_size
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _paint(labels, keep)
+
+
+def _paint(labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """255 where the pixel's component is kept."""
+    lut = np.where(keep, 255, 0).astype(np.uint8)
+    return lut[labels]
 
 
 def char_height(ink: np.ndarray) -> int:
@@ -154,13 +163,12 @@ def find_rules(ink: np.ndarray, ch: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _keep(mask: np.ndarray, test) -> np.ndarray:
-    out = np.zeros_like(mask)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if test((x, y, x + w, y + h)):
-            out[labels == i] = 255
-    return out
+        keep[i] = bool(test((x, y, x + w, y + h)))
+    return _paint(labels, keep)
 
 
 def find_tables(horiz: np.ndarray, vert: np.ndarray, ch: int) -> list[Table]:
@@ -339,26 +347,32 @@ def analyse(gray: np.ndarray) -> Page:
     if abs(angle) >= 0.02:
         gray = rotate(gray, angle)
         ink = binarise(gray)
-    ch = char_height(remove_specks(ink, 3))
+    ch = char_height(ink)
     horiz, vert = find_rules(ink, ch)
     tables = find_tables(horiz, vert, ch)
-    rules = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    rules = cv2.bitwise_or(horiz, vert)
+    wide_rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))  # with the faint edges of the rules
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     clean_gray = gray.copy()
     clean_gray[rules > 0] = 255
-    clean = remove_specks(cv2.bitwise_and(ink, cv2.bitwise_not(rules)), max(3, ch // 6))
-    bold = remove_specks(cv2.bitwise_and(binarise(gray, 0.75), cv2.bitwise_not(rules)), max(3, ch // 6))
+    # Two binarisations without the rules: `thin` keeps strokes at their printed width (digits
+    # apart), `bold` keeps faint thin strokes too (the 1-pixel bars of 二 at 150 dpi): lines
+    # and ink are found on `bold`, and both bound the number of digits a line can hold.
+    specks = max(3, ch // 6)
+    thin = remove_specks(cv2.bitwise_and(ink, cv2.bitwise_not(rules)), specks)
+    bold = remove_specks(cv2.bitwise_and(binarise(gray, 0.75), cv2.bitwise_not(wide_rules)), specks)
     for table in tables:
         for cell in table.cells:
             x0, y0, x1, y1 = cell.box
             inner = (x0 + 1, y0 + 1, x1 - 1, y1 - 1)
-            cell.ink = bool(clean[inner[1]:inner[3], inner[0]:inner[2]].any())
+            cell.ink = bool(bold[inner[1]:inner[3], inner[0]:inner[2]].any())
             cell.lines = [Line(b, crop(clean_gray, b, ch),
-                               glyph_range(clean[b[1]:b[3], b[0]:b[2]], bold[b[1]:b[3], b[0]:b[2]], ch))
-                          for b in line_boxes(clean, inner, ch)]
-    outside = clean.copy()
+                               glyph_range(thin[b[1]:b[3], b[0]:b[2]], bold[b[1]:b[3], b[0]:b[2]], ch))
+                          for b in line_boxes(bold, inner, ch)]
+    outside = bold.copy()
     for table in tables:
         x0, y0, x1, y1 = table.box
         outside[y0:y1, x0:x1] = 0
     h, w = outside.shape
     text = [Line(b, crop(clean_gray, b, ch)) for b in line_boxes(outside, (0, 0, w, h), ch, split_gap=2.5)]
-    return Page(clean_gray, clean, ch, angle, tables, text)
+    return Page(clean_gray, bold, ch, angle, tables, text)

@@ -128,6 +128,10 @@ def _reports_of(document: Document) -> Extraction:
             reasons.append(reason)
     for report in reports:
         report.ocr = document.ocr
+        if document.ocr:  # identities confirm or flag OCR readings (never supply values)
+            from .ocr_checks import review
+
+            review(report)
     return Extraction(reports, document.encoding, document.format,
                       None if reports else (reasons[0] if reasons else "no text"), ocr=document.ocr)
 
