@@ -146,7 +146,11 @@ def test_agency_without_a_dated_report_still_lists_its_reports(ds):
 def test_agency_names_are_escaped_everywhere(tmp_path):
     db = open_db(tmp_path / "evil.db")
     evil = '<script>alert(1)</script>"局'
-    ingest_files(db, [SEEDS / "000_760391771cb97ddd.txt"], agency=evil)
+    # --agency names the publisher of a document that does not name itself.
+    anonymous = tmp_path / "report.txt"
+    anonymous.write_text((SEEDS / "000_760391771cb97ddd.txt").read_text(encoding="utf-8")
+                         .replace("桐乡市公安局2023年度", "2023年度", 1), encoding="utf-8")
+    ingest_files(db, [anonymous], agency=evil)
     name = db.execute("select agency from reports").fetchone()[0]
     db.conn.close()
     ds_ = make_datasette(tmp_path / "evil.db")
