@@ -5,6 +5,7 @@ into one-line messages and exit codes.
 """
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -133,6 +134,9 @@ def ingest_command(paths: tuple[Path, ...], url: str | None, agency: str | None,
         files = expand(list(paths))
         counts = ingest_files(db, files, url=url, agency=agency, warc_dir=warc_dir_for(db_path),
                               on_each=lambda path, outcome: click.echo(_describe(path, outcome)))
+    except sqlite3.OperationalError as err:
+        fail(f"cannot write the archive {db_path}: {err}; the document being written was not stored, "
+             "those listed above were", EXIT_UNREADABLE)
     except ArchiveError as err:
         fail(str(err), EXIT_UNREADABLE)
     click.echo(f"run {counts['run_id']}: {counts['documents']} documents ({counts['documents_new']} new), "

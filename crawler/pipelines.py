@@ -25,7 +25,15 @@ class ArchivePipeline:
 
     def process_item(self, item, spider=None):
         """Archived on the recorder's thread: downloads go on while a document is extracted."""
-        return self.recorder.submit(item).addCallback(self.done, item)
+        return self.recorder.submit(item).addCallbacks(self.done, self.write_failed, callbackArgs=(item,))
+
+    def write_failed(self, failure):
+        """The archive cannot be written (disk full, file gone): stop rather than fetch for nothing.
+        The document being written was rolled back; everything before it is kept."""
+        log.error("cannot write the archive: %s; stopping the crawl", failure.getErrorMessage())
+        self.crawler.stats.set_value("nianbao/archive_write_error", failure.getErrorMessage())
+        self.crawler.engine.close_spider(self.crawler.spider, "archive_write_error")
+        return failure
 
     def done(self, outcome: str, item):
         self.crawler.stats.inc_value(f"nianbao/documents/{outcome}")

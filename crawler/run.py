@@ -57,8 +57,9 @@ def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since:
 def run_worker(agencies: list[Agency], redis_url: str, allow_local: bool = False, since: int | None = None,
                overrides: dict | None = None) -> dict:
     """A worker of a distributed crawl: shares the frontier in Redis, sends documents to the writer."""
-    from .distributed import redis_settings
+    from .distributed import connect, redis_settings
 
+    connect(redis_url)  # an unreachable Redis is one clear error, before any spider starts
     settings = crawl_settings(None, allow_local, redis_settings(redis_url) | (overrides or {}))
     return totals(run_spiders(agencies, settings, since))
 

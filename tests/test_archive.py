@@ -297,3 +297,22 @@ def test_a_second_writer_is_refused_at_once_and_the_lock_dies_with_its_holder(tm
     held.wait()
     with ArchiveLock(db):
         pass
+
+
+def test_a_full_archive_is_a_clear_error_and_nothing_is_half_written(tmp_path):
+    db_path = tmp_path / "small.db"
+    db = open_db(db_path)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.conn.close()
+    # SQLite reports "database or disk is full" once the file may not grow: a full disk, in small.
+    setup = f"import sqlite3; c = sqlite3.connect({str(db_path)!r}); c.execute('PRAGMA max_page_count = {pages + 3}')"
+    code = (f"{setup}; import sys; sys.path.insert(0, {str(ROOT)!r}); import archive.db as d; "
+            "real = d.sqlite3.connect; "
+            "d.sqlite3.connect = lambda *a, **k: (lambda conn: (conn.execute('PRAGMA max_page_count = "
+            f"{pages + 3}'), conn)[1])(real(*a, **k)); "
+            "from nianbao_cli import main; sys.argv = ['nianbao'] + sys.argv[1:]; main()")
+    done = subprocess.run([sys.executable, "-c", code, "ingest", str(SEED_000), "--db", str(db_path)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode != 0 and "database or disk is full" in done.stderr and "Traceback" not in done.stderr
+    check = open_db(db_path)
+    assert [check[t].count for t in ("blobs", "documents", "fetches", "reports", "cells")] == [0, 0, 0, 0, 0]

@@ -126,3 +126,22 @@ def test_two_workers_and_one_writer_archive_every_report_exactly_once(web, tmp_p
     assert gets and max(gets.values()) == 1, [p for p, n in gets.items() if n > 1]
     sent = [int(o[0].split("requests, ")[1].split(" documents")[0]) for o in outputs]
     assert all(n > 0 for n in sent), f"one worker did nothing: {sent}"
+
+
+@pytest.mark.parametrize(
+    ("registry", "extra", "message"),
+    [
+        ("- name: A\n  site: https://a.gov.cn/\n  homepage: x\n", [], "unknown key(s) homepage"),
+        (None, [], "cannot read the agency registry"),
+        ("- name: A\n  site: https://a.gov.cn/\n", ["--redis", "redis://127.0.0.1:1/0"], "cannot reach Redis"),
+    ],
+)
+def test_bad_registry_or_unreachable_redis_is_one_clear_line(tmp_path, registry, extra, message):
+    path = tmp_path / "agencies.yaml"
+    if registry is not None:
+        path.write_text(registry, encoding="utf-8")
+    done = subprocess.run([*NIANBAO, "crawl", "--agencies", str(path), "--db", str(tmp_path / "x.db"), *extra],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode != 0 and message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.db").exists()
