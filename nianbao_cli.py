@@ -226,7 +226,7 @@ def crawl_summary(summary: dict, db_path: Path) -> str:
             f"({summary['not_modified']} not modified), {summary['reports_new']} new reports, "
             f"{summary['reports_changed']} changed, {summary['reports_unchanged']} unchanged, "
             f"{summary['vanished']} vanished, {summary['not_reports']} not reports, "
-            f"{summary['errors'] + summary.get('fetch_errors', 0)} errors; "
+            f"{summary['errors']} errors; "
             f"blocked hosts: {blocked} → {db_path}")
 
 
@@ -328,10 +328,12 @@ def runs_command(limit: int, db_path: Path) -> None:
         click.echo("no runs yet")
     for run in rows:
         blocked = ", ".join(json.loads(run.get("blocked_hosts") or "{}")) or "-"
+        kinds = ", ".join(f"{k} {n}" for k, n in json.loads(run.get("error_kinds") or "{}").items())
         click.echo(f"{run['id']:>4} {run['kind']:<7} {run['status']:<8} {run['started_at']} → {run['ended_at'] or '…'}  "
                    f"docs {run['documents'] or 0} (new {run['documents_new'] or 0}), reports new "
                    f"{run['reports_new'] or 0} / changed {run['reports_changed'] or 0} / unchanged "
-                   f"{run['reports_unchanged'] or 0}, errors {run['errors'] or 0}, blocked {blocked}")
+                   f"{run['reports_unchanged'] or 0}, errors {run['errors'] or 0}{f' ({kinds})' if kinds else ''}, "
+                   f"blocked {blocked}")
 
 
 @main.command("report")

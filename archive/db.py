@@ -48,7 +48,7 @@ TABLES = {
     "runs": ({"id": int, "kind": str, "started_at": str, "ended_at": str, "status": str, "warc_path": str,
               "documents": int, "documents_new": int, "reports_new": int, "reports_changed": int,
               "reports_unchanged": int, "not_reports": int, "errors": int, "pages": int, "not_modified": int,
-              "resumed": int, "vanished": int, "blocked_hosts": str, "note": str}, "id"),
+              "resumed": int, "vanished": int, "blocked_hosts": str, "error_kinds": str, "note": str}, "id"),
     "agencies": ({"id": int, "name": str, "level": str, "region": str, "site": str, "code": str}, "id"),
     "blobs": ({"sha256": str, "content": bytes}, "sha256"),
     "documents": ({"sha256": str, "size": int, "content_type": str, "format": str, "encoding": str,

@@ -147,13 +147,15 @@ class CrawlRecorder:
     def block(self, host: str, why: str) -> None:
         self.blocked.setdefault(host, why)
 
-    def finish(self, status: str = "done") -> dict:
+    def finish(self, status: str = "done", error_kinds: dict | None = None) -> dict:
         ACTIVE.pop(self.id, None)
         self.extractors.stop()
         self.pool.stop()  # waits for the documents still being written
         summary = self.run.finish(status)
-        extra = {"pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
+        summary["errors"] += sum((error_kinds or {}).values())  # unreadable documents and failed fetches
+        extra = {"errors": summary["errors"], "pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
                  "resumed": self.counts["resumed"],
+                 "error_kinds": json.dumps(error_kinds or {}),
                  "vanished": self.counts["vanished"], "blocked_hosts": json.dumps(self.blocked, ensure_ascii=False)}
         with self.db.atomic():
             self.db["runs"].update(self.run.id, extra)

@@ -45,12 +45,12 @@ def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since:
               overrides: dict | None = None) -> dict:
     """Crawl, archive, extract; returns the run's summary. One failing site never stops the rest."""
     recorder = CrawlRecorder(db_path, note=f"{len(agencies)} agencies")
-    status = "failed"
+    status, stats = "failed", []
     try:
         stats = run_spiders(agencies, crawl_settings(recorder, allow_local, overrides), since)
         status = "done"
     finally:
-        summary = recorder.finish(status)
+        summary = recorder.finish(status, error_kinds(stats))
     return summary | totals(stats)
 
 
@@ -74,6 +74,18 @@ def run_spiders(agencies: list[Agency], settings: Settings, since: int | None) -
         process.crawl(crawler, agencies=group, since=since)
     process.start()
     return [c.stats.get_stats() for c in crawlers if c.stats]
+
+
+def error_kinds(stats: list[dict]) -> dict[str, int]:
+    """Fetch errors by kind (DNSLookupError, TimeoutError, HTTP 500 after retries, …)."""
+    kinds: dict[str, int] = defaultdict(int)
+    for spider_stats in stats:
+        for key, count in spider_stats.items():
+            if key.startswith("nianbao/errors/"):
+                kinds[key.removeprefix("nianbao/errors/")] += count
+            elif key.startswith("spider_exceptions/"):
+                kinds[key.removeprefix("spider_exceptions/")] += count
+    return dict(kinds)
 
 
 def totals(stats: list[dict]) -> dict:

@@ -155,7 +155,10 @@ class ReportSpider(scrapy.Spider):
             self.logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
             return
         self.crawler.stats.inc_value("nianbao/errors")
-        self.crawler.stats.inc_value(f"nianbao/errors/{type(failure.value).__name__}")
+        kind = type(failure.value).__name__
+        if response := getattr(failure.value, "response", None):
+            kind = f"HTTP {response.status}"
+        self.crawler.stats.inc_value(f"nianbao/errors/{kind}")
         self.logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
 
 
