@@ -26,9 +26,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The site's two report pages are HTML fixtures, placed where its listing links to them.
+REPORT_PAGES = {"t20240126_1.html": "trs_2021_dongbao_scjgj.html", "t20240126_3.html": "hanweb_2019_tonglu_jtysj.html"}
+
+
 @pytest.fixture
-def site():
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(SITE))
+def site(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    (root / "zfxxgknb" / "202401").mkdir(parents=True)
+    for name, fixture in REPORT_PAGES.items():
+        shutil.copy(ROOT / "tests" / "fixtures" / "html" / fixture, root / "zfxxgknb" / "202401" / name)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
     handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
