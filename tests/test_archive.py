@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import NIANBAO, ROOT, SEEDS
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import reports as archive_reports
@@ -21,9 +21,6 @@ from archive.reextract import reextract_all
 from archive.store import Fetched, Run
 
 SEED_000 = SEEDS / "000_760391771cb97ddd.txt"
-NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
-
-
 @pytest.fixture
 def seeded(tmp_path):
     db_path = tmp_path / "a.db"

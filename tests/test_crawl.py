@@ -3,15 +3,12 @@
 import json
 import sqlite3
 import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import NIANBAO, ROOT
 
 from crawler.demo.site import DemoWeb
-
-NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
 
 
 def crawl(registry, db):

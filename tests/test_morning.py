@@ -2,18 +2,15 @@
 
 import json
 import subprocess
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from conftest import ROOT, SEEDS
+from conftest import NIANBAO, ROOT, SEEDS
 
 from archive import morning
 from archive.db import open_db
 from archive.store import Fetched, Run
-
-NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
 
 
 def crawl_run(db, documents, blocked=(), status="done"):

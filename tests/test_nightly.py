@@ -6,23 +6,14 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 
 import pytest
-from conftest import ROOT
+from conftest import NIANBAO, ROOT, free_port
 from test_crawl import current_reports, path_of
 
 from crawler.demo.site import DemoWeb
-
-NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,11 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
+from conftest import NIANBAO, ROOT
 
 from crawler import schedule
-
-NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
 
 
 def run_cli(*args, env):

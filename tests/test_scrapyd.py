@@ -3,7 +3,6 @@
 import functools
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,15 +14,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 SITE = ROOT / "tests" / "fixtures" / "site"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # The site's two report pages are HTML fixtures, placed where its listing links to them.
