@@ -3,6 +3,7 @@
 import logging
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from .recorder import CrawlRecorder, recorder_for
 
@@ -23,9 +24,10 @@ class ArchivePipeline:
             raise NotConfigured("NIANBAO_DB is not set")
         return cls(crawler, CrawlRecorder(db, note="scrapy crawl"), owns_recorder=True)  # `scrapy crawl …`
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         """Archived on the recorder's thread: downloads go on while a document is extracted."""
-        return self.recorder.submit(item).addCallbacks(self.done, self.write_failed, callbackArgs=(item,))
+        written = self.recorder.submit(item).addCallbacks(self.done, self.write_failed, callbackArgs=(item,))
+        return await maybe_deferred_to_future(written)
 
     def write_failed(self, failure):
         """The archive cannot be written (disk full, file gone): stop rather than fetch for nothing.
