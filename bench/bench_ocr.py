@@ -16,7 +16,7 @@ recogniser's own accuracy on these tables. Timing is wall-clock OCR time per pag
 recognition, models loaded; the scan rendering excluded), and the CPU time of this process
 per page (recognition runs on all cores; Tesseract's time is in its own process).
 
-    python bench/bench_ocr.py [--reports 6] [--engine rapidocr|tesseract|both] [--cache DIR]
+    python bench/bench_ocr.py [--reports 6] [--engine rapidocr|tesseract|both] [--cache DIR] [--poor]
 """
 
 from __future__ import annotations
@@ -39,18 +39,18 @@ from extract.normalize import parse_number  # noqa: E402
 from extract.report import _reports_of  # noqa: E402
 
 
-def load_scans(seeds: list[int], cache: Path | None):
+def load_scans(seeds: list[int], cache: Path | None, poor: bool = False):
     """(seed, template, expected cells, page images) per seed, rendered once into the cache."""
     import ocr_scan
 
     out = []
     for seed in seeds:
-        folder = cache / f"scan-{seed}" if cache else None
+        folder = cache / f"scan-{seed}{'-poor' if poor else ''}" if cache else None
         if folder and (folder / "expected.json").exists():
             meta = json.loads((folder / "expected.json").read_text())
             pages = [Image.open(p).convert("L") for p in sorted(folder.glob("page-*.png"))]
         else:
-            scan = ocr_scan.scan(seed)
+            scan = ocr_scan.scan(seed, poor=poor)
             meta = {"template": scan.report.template, "dpi": scan.dpi, "cells": scan.expected}
             pages = scan.pages
             if folder:
@@ -118,10 +118,11 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--engine", default="rapidocr", choices=("rapidocr", "tesseract", "both"))
     parser.add_argument("--cache", type=Path, default=None, help="keep rendered scans here between runs")
+    parser.add_argument("--poor", action="store_true", help="poor scans: 120-150 dpi, heavy noise and blur, JPEG 30-45")
     args = parser.parse_args()
     seeds = list(range(args.start, args.start + args.reports))
     t = time.perf_counter()
-    scans = load_scans(seeds, args.cache)
+    scans = load_scans(seeds, args.cache, args.poor)
     print(f"rendered {len(scans)} reports, {sum(len(p) for _, _, p in scans)} pages in {time.perf_counter() - t:.1f} s")
     engines = ("rapidocr", "tesseract") if args.engine == "both" else (args.engine,)
     results = {name: run(name, scans) for name in engines}

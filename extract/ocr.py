@@ -31,6 +31,7 @@ from .errors import ExtractionError
 from .layout import Row, paragraph_parts
 
 MIN_CONFIDENCE = 0.90  # a value read with less is unsure (tuned on generated scans: bench/bench_ocr.py)
+RECHECK = 0.99  # a value read with less is read again from a denoised crop; the two must agree
 MAX_OCR_PAGES = 80  # pages of one document read by OCR (~2 s each)
 MAX_OCR_SECONDS = 600.0  # OCR of one document
 RENDER_DPI = 200  # a scanned PDF page is rendered at this resolution
@@ -180,101 +181,177 @@ def page_rows(gray, page: int, engine=None) -> list[Row]:
     layout = analyse(gray)
     crops = [line.crop for table in layout.tables for cell in table.cells for line in cell.lines]
     crops += [line.crop for line in layout.text_lines]
-    readings = iter(engine.read(crops))
-    items: list[tuple[int, list[Row]]] = []
+    readings = iter(read_lines(engine, crops))
+    items: list[tuple[int, Row]] = []
     for table in layout.tables:
-        texts = {id(cell): cell_text(cell, [next(readings) for _ in cell.lines]) for cell in table.cells}
-        rows = []
+        read = {id(cell): [next(readings) for _ in cell.lines] for cell in table.cells}
+        texts = grid_texts(table, read)
         for r in range(table.rows):
-            cells = [texts[id(c)] for c in table.cells if c.row == r]
-            if cells:
-                rows.append(Row(cells, table=True, page=page, exact=True))
-        items.append((table.box[1], rows))
+            if cells := [texts[id(c)] for c in table.cells if c.row == r]:
+                items.append((table.box[1] + r, Row(cells, table=True, page=page, exact=True)))
     lines = [(line, next(readings)) for line in layout.text_lines]
-    for top, text in paragraphs(lines, layout.char_h):
-        items.append((top, [Row([part], page=page) for part in paragraph_parts(text)]))
+    for top, row in text_rows(lines, layout.char_h):
+        row.page = page
+        items.append((top, row))
     items.sort(key=lambda item: item[0])
-    return [row for _, rows in items for row in rows]
+    return [row for _, row in items]
+
+
+def grid_texts(table, read: dict) -> dict:
+    """The texts of a ruled table's cells, with the grid deciding which cells are values.
+
+    The value columns start at the first column whose marked cells in the rows holding values
+    mostly read as values (two at least). In a row that holds a value there, every cell from that column on is a
+    value: one read as text (noise read as Chinese) is an unsure value, never a label that
+    would split the row. Left of it every cell is a label: one that reads like a value (a
+    label misread, or an unreadable mark) becomes a label fragment marked "？", never a value
+    that would shift the row's numbers by one column. Rows without values (headers) are left
+    as read."""
+    from collections import Counter
+
+    texts = {id(cell): cell_text(cell.lines, read[id(cell)], cell.ink) for cell in table.cells}
+    labels = {id(cell) for cell in table.cells if cell.lines and is_label(read[id(cell)])}
+    valued = {id(cell) for cell in table.cells if cell.lines and id(cell) not in labels}
+    data_rows = {cell.row for cell in table.cells if id(cell) in valued}  # header rows hold no values
+    values = Counter(cell.col for cell in table.cells if id(cell) in valued)
+    words = Counter(cell.col for cell in table.cells if id(cell) in labels and cell.row in data_rows)
+    starts = [col for col, n in values.items() if n >= 2 and n > words[col]]
+    if not starts:
+        return texts
+    first = min(starts)
+    for r in range(table.rows):
+        row = [c for c in table.cells if c.row == r]
+        if not any(c.col >= first and id(c) in valued for c in row):
+            continue
+        for cell in row:
+            text = texts[id(cell)]
+            if cell.col >= first and id(cell) in labels:
+                texts[id(cell)] = OcrText("", text.confidence, f"a value cell read as text {str(text)!r}", str(text))
+            elif cell.col < first and id(cell) in valued:
+                reading = text.reading or "".join(x.text for x in read[id(cell)])
+                texts[id(cell)] = OcrText(f"{reading}？", text.confidence)
+    return texts
+
+
+def read_lines(engine, crops) -> list:
+    """Read every line; a doubtful line is read again from a denoised crop (3×3 median).
+
+    A value read with less than RECHECK confidence is kept only if both readings agree; a
+    line of text read with less than MIN_CONFIDENCE takes the surer of its two readings."""
+    import cv2
+
+    from .ocr_engine import second_opinion
+
+    readings = engine.read(crops)
+    values = [i for i, r in enumerate(readings) if r.numeric is not None and r.numeric.confidence < RECHECK]
+    texts = [i for i, r in enumerate(readings) if r.numeric is None and r.confidence < MIN_CONFIDENCE]
+    again = engine.read([cv2.medianBlur(crops[i], 3) for i in values + texts])
+    recheck = set(values)
+    for i, second in zip(values + texts, again, strict=True):
+        if i in recheck:
+            readings[i] = second_opinion(readings[i], second)
+        elif second.numeric is None and second.confidence > readings[i].confidence:
+            readings[i] = second  # text stays text: a label never turns into a value here
+    return readings
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_GAP = 0.6  # characters between two marks of one number; wider is two numbers side by side
 
 
-def cell_text(cell, readings) -> str:
-    """What one table cell holds: a label as read, or a value read for sure, or an unsure
-    value (empty text with the reading and the reason)."""
+def cell_text(lines, readings, ink: bool = True) -> str:
+    """What one table cell (or one piece of a borderless row) holds: a label as read, or a
+    value read for sure, or an unsure value (empty text, with the reading and the reason)."""
     from .normalize import is_value_cell
 
-    if not cell.lines:
-        if cell.ink:  # marks too small or faint to make a line
+    if not lines:
+        if ink:  # marks too small or faint to make a line
             return OcrText("", 0.0, "a mark OCR could not read", "")
         return OcrText("", 1.0)
     free = "".join(r.text for r in readings)
-    confidence = min(r.confidence for r in readings)
-    if any(r.numeric is None for r in readings):
-        if _CJK.search(free):
-            return OcrText(free, confidence)  # a label or a header
+    if is_label(readings):
+        return OcrText(free, min(r.confidence for r in readings))  # a label or a header
     values = [_value_text(r) for r in readings]
     value = "".join(values)
     confidence = min((r.numeric.confidence if r.numeric else r.confidence) for r in readings)
     if not value:
         return OcrText("", confidence, "OCR read nothing in a marked cell", free)
-    if not is_value_cell(value):
+    if not is_value_cell(value) or re.search(r"\s", value):  # "1 2" is two numbers, not 12
         return OcrText("", confidence, f"OCR reading {free!r} is not a value", value)
-    if value.isdigit():  # each line: as many digits as marks side by side in the image
-        for line, text in zip(cell.lines, values, strict=True):
-            digits = len(text)
-            fewest, most = line.glyphs
-            if not fewest <= digits <= most:
-                marks = f"{fewest}" if fewest == most else f"{fewest} to {most}"
-                return OcrText("", confidence, f"OCR read {digits} digits where the image shows {marks}", value)
+    if doubt := next((r.numeric.doubt for r in readings if r.numeric and r.numeric.doubt), None):
+        return OcrText("", confidence, doubt, value)
+    for line, text in zip(lines, values, strict=True):
+        if line.gap > MAX_GAP and text:
+            return OcrText("", confidence, "marks far apart: two numbers side by side?", value)
+        fewest, most = line.glyphs
+        if text.isdigit() and not fewest <= len(text) <= most:  # a digit dropped or doubled
+            marks = f"{fewest}" if fewest == most else f"{fewest} to {most}"
+            return OcrText("", confidence, f"OCR read {len(text)} digits where the image shows {marks}", value)
     if confidence < MIN_CONFIDENCE:
         return OcrText("", confidence, f"OCR confidence {confidence:.2f} below {MIN_CONFIDENCE}", value)
     return OcrText(value, confidence)
 
 
+def is_label(readings) -> bool:
+    """Chinese other than units and 无 in a free reading: text, not a value."""
+    return any(r.numeric is None for r in readings) and bool(_CJK.search("".join(r.text for r in readings)))
+
+
 def _value_text(reading) -> str:
     """A line of a value cell: the recogniser's value reading, else its free reading with the
-    look-alike letters of digits taken as those digits."""
+    look-alike letters of digits taken as those digits (white space kept: "1 2" is no number)."""
     from .ocr_engine import alias_value_chars
 
     text = reading.numeric.text if reading.numeric else alias_value_chars(reading.text)
-    return re.sub(r"\s+", "", text)
+    return text.strip()
 
 
-def paragraphs(lines, ch: int) -> list[tuple[int, str]]:
-    """Text lines → paragraphs: a line that runs to the right margin continues on the next
-    line unless that one is indented (a new paragraph) or far below."""
-    visual: list[list] = []  # pieces of one printed line, left to right
+def text_rows(lines, ch: int) -> list[tuple[int, Row]]:
+    """Text lines outside the ruled tables → rows, top to bottom.
+
+    A printed line whose pieces (runs of text parted by wide gaps) are a label followed by
+    values is a row of a table without rules (cells by position, exact=False); other lines
+    make paragraphs: a line that runs to the right margin continues on the next one unless
+    that one is indented (a new paragraph) or far below."""
+    visual: list[list] = []  # pieces of one printed line
     for line, reading in sorted(lines, key=lambda lr: (lr[0].box[1], lr[0].box[0])):
-        x0, y0, x1, y1 = line.box
         if visual:
             last = visual[-1]
             top, bottom = min(b.box[1] for b, _ in last), max(b.box[3] for b, _ in last)
-            overlap = min(bottom, y1) - max(top, y0)
-            if overlap > 0.5 * min(bottom - top, y1 - y0):
+            overlap = min(bottom, line.box[3]) - max(top, line.box[1])
+            if overlap > 0.5 * min(bottom - top, line.box[3] - line.box[1]):
                 last.append((line, reading))
                 continue
         visual.append([(line, reading)])
     if not visual:
         return []
-    boxes = [(min(b.box[0] for b, _ in v), min(b.box[1] for b, _ in v),
-              max(b.box[2] for b, _ in v), max(b.box[3] for b, _ in v)) for v in visual]
-    texts = [" ".join(r.text for _, r in sorted(v, key=lambda lr: lr[0].box[0]) if r.text) for v in visual]
-    left = min(b[0] for b in boxes)
-    right = max(b[2] for b in boxes)
-    out: list[tuple[int, str]] = []
+    left = min(b.box[0] for v in visual for b, _ in v)
+    right = max(b.box[2] for v in visual for b, _ in v)
+    out: list[tuple[int, Row]] = []
     prev_box = None
-    for box, text in zip(boxes, texts, strict=True):
+    for pieces in visual:
+        pieces.sort(key=lambda lr: lr[0].box[0])
+        box = (pieces[0][0].box[0], min(b.box[1] for b, _ in pieces),
+               max(b.box[2] for b, _ in pieces), max(b.box[3] for b, _ in pieces))
+        if len(pieces) >= 2 and is_label([pieces[0][1]]) and not any(is_label([r]) for _, r in pieces[1:]):
+            cells = [cell_text([line], [r]) for line, r in pieces]
+            out.append((box[1], Row(cells, table=True)))
+            prev_box = None
+            continue
+        text = " ".join(r.text for _, r in pieces if r.text)
         if not text.strip():
             continue
-        continues = (prev_box is not None and prev_box[2] >= right - 1.5 * ch and box[0] <= left + 0.8 * ch
-                     and box[1] - prev_box[3] < 1.2 * ch)
+        continues = (prev_box is not None and out and not out[-1][1].table and prev_box[2] >= right - 1.5 * ch
+                     and box[0] <= left + 0.8 * ch and box[1] - prev_box[3] < 1.2 * ch)
         if continues:
-            top, previous = out[-1]
+            top, row = out[-1]
+            previous = row.cells[0]
             joiner = " " if previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum() else ""
-            out[-1] = (top, previous + joiner + text)
+            row.cells[0] = previous + joiner + text
         else:
-            out.append((box[1], text))
+            out.append((box[1], Row([text])))
         prev_box = box
-    return out
+    rows: list[tuple[int, Row]] = []
+    for top, row in out:
+        rows += [(top, row)] if row.table else [(top, Row([part])) for part in paragraph_parts(row.cells[0])]
+    return rows

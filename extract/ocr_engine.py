@@ -39,6 +39,7 @@ class Reading:
     # (o → 0, l → 1), and the confidence is that of the best value character against the
     # other value characters and the CTC blank.
     numeric: Reading | None = None
+    doubt: str | None = None  # why a value reading is not to be trusted whatever its confidence
 
 
 # What a table value cell may hold (normalize.parse_number and NULL_MARKERS).
@@ -50,6 +51,21 @@ _ALIASES = {"o": "0", "O": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|":
 def value_reading_applies(text: str) -> bool:
     """A free reading that can be a table value: no Chinese besides units and 无."""
     return all(not ("\u4e00" <= ch <= "\u9fff") or ch in VALUE_CHARS or ch == "一" for ch in text)
+
+
+def second_opinion(first: Reading, second: Reading) -> Reading:
+    """A value read again from a denoised crop: the same digits make the reading as sure as
+    the surer of the two; different digits make it doubtful whatever the confidences."""
+    value = second.numeric or Reading(alias_value_chars(second.text).strip(), second.confidence)
+    mine = first.numeric
+    if mine is None:
+        return first
+    if value.text == mine.text:
+        numeric = Reading(mine.text, max(mine.confidence, value.confidence))
+    else:
+        numeric = Reading(mine.text, min(mine.confidence, value.confidence),
+                          doubt=f"two readings differ: {mine.text!r} and {value.text!r}")
+    return Reading(first.text, first.confidence, numeric)
 
 
 def alias_value_chars(text: str) -> str:

@@ -31,8 +31,9 @@ class Line:
     box: Box
     crop: np.ndarray
     # How many characters the marks of this line can be (fewest, most): a reading of a
-    # number must have a digit count in this range (see glyph_range).
+    # number must have a digit count in this range (see measure).
     glyphs: tuple[int, int] = (0, 0)
+    gap: float = 0.0  # the widest space between two marks, in characters (two numbers side by side?)
 
 
 @dataclass
@@ -154,11 +155,10 @@ def find_rules(ink: np.ndarray, ch: int) -> tuple[np.ndarray, np.ndarray]:
     vert = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
     tol = max(3, ch // 4)
     kernel = np.ones((2 * tol + 1, 2 * tol + 1), np.uint8)
-    for _ in range(2):  # each filter uses the other's survivors
-        near_h = cv2.dilate(horiz, kernel)
-        vert = _keep(vert, lambda b, m=near_h: m[b[1], b[0]:b[2]].any() or m[b[3] - 1, b[0]:b[2]].any())
-        near_v = cv2.dilate(vert, kernel)
-        horiz = _keep(horiz, lambda b, m=near_v: m[b[1]:b[3], b[0]].any() or m[b[1]:b[3], b[2] - 1].any())
+    near_h = cv2.dilate(horiz, kernel)
+    vert = _keep(vert, lambda b: near_h[b[1], b[0]:b[2]].any() or near_h[b[3] - 1, b[0]:b[2]].any())
+    near_v = cv2.dilate(vert, kernel)  # horizontal rules meet the vertical ones that survived
+    horiz = _keep(horiz, lambda b: near_v[b[1]:b[3], b[0]].any() or near_v[b[1]:b[3], b[2] - 1].any())
     return horiz, vert
 
 
@@ -178,7 +178,7 @@ def find_tables(horiz: np.ndarray, vert: np.ndarray, ch: int) -> list[Table]:
     for x0, y0, x1, y1 in _components(joined):
         if x1 - x0 < 4 * ch or y1 - y0 < 1.2 * ch:
             continue
-        table = _grid(rules[y0:y1, x0:x1], (x0, y0), ch)
+        table = _grid(np.ascontiguousarray(rules[y0:y1, x0:x1]), (x0, y0), ch)
         if table is not None:
             tables.append(table)
     return sorted(tables, key=lambda t: t.box[1])
@@ -303,22 +303,28 @@ def _merge_fragments(boxes: list[Box], ch: int) -> list[Box]:
     return out
 
 
-def glyph_range(thin: np.ndarray, bold: np.ndarray, ch: int) -> tuple[int, int]:
-    """How many characters a line of digits can hold, from its marks.
+def measure(line: Line, thin: np.ndarray, bold: np.ndarray, ch: int) -> Line:
+    """How many characters the line's marks can be, and its widest gap between marks.
 
-    Fewest: the marks side by side in a bold binarisation, where a thin stroke never breaks
+    Fewest: the marks side by side in the bold binarisation, where a thin stroke never breaks
     a digit (touching digits may merge, so this never counts too many). Most: in the thin
     binarisation, where digits never merge unless they touch, each mark counted as many
-    digits as its width allows (a digit is at least 0.3 character wide) (a digit broken in
-    two only makes this larger). A reading outside the range dropped or doubled a digit."""
-    fewest = len(_side_by_side(bold, ch))
-    most = sum(max(1, int((b - a) / (0.3 * ch))) for a, b in _side_by_side(thin, ch))
-    return fewest, most
+    digits as its width allows (a digit is at least 0.3 character wide; a digit broken in two
+    only makes this larger). A reading of digits outside the range dropped or doubled one."""
+    x0, y0, x1, y1 = line.box
+    spans = _side_by_side(bold[y0:y1, x0:x1], ch)
+    most = sum(max(1, int((b - a) / (0.3 * ch))) for a, b in _side_by_side(thin[y0:y1, x0:x1], ch))
+    line.glyphs = (len(spans), most)
+    line.gap = max((b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)), default=0) / ch
+    return line
 
 
 def _side_by_side(region: np.ndarray, ch: int) -> list[tuple[int, int]]:
     """x spans of the marks at least 0.45 character tall, marks overlapping in x joined."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    if region.size == 0 or not region.any():
+        return []
+    # a contiguous copy: OpenCV 5.0 crashed on some strided views
+    n, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(region), connectivity=8)
     spans: list[tuple[int, int]] = []
     for a, b in sorted((x, x + w) for x, y, w, h, _ in stats[1:] if h >= 0.45 * ch):
         if spans and a < spans[-1][1] - 1:
@@ -366,13 +372,14 @@ def analyse(gray: np.ndarray) -> Page:
             x0, y0, x1, y1 = cell.box
             inner = (x0 + 1, y0 + 1, x1 - 1, y1 - 1)
             cell.ink = bool(bold[inner[1]:inner[3], inner[0]:inner[2]].any())
-            cell.lines = [Line(b, crop(clean_gray, b, ch),
-                               glyph_range(thin[b[1]:b[3], b[0]:b[2]], bold[b[1]:b[3], b[0]:b[2]], ch))
+            cell.lines = [measure(Line(b, crop(clean_gray, b, ch)), thin, bold, ch)
                           for b in line_boxes(bold, inner, ch)]
     outside = bold.copy()
     for table in tables:
         x0, y0, x1, y1 = table.box
         outside[y0:y1, x0:x1] = 0
     h, w = outside.shape
-    text = [Line(b, crop(clean_gray, b, ch)) for b in line_boxes(outside, (0, 0, w, h), ch, split_gap=2.5)]
+    text = [measure(Line(b, crop(clean_gray, b, ch)), thin, bold, ch)
+            for b in line_boxes(outside, (0, 0, w, h), ch, split_gap=2.5)]
+    text = [line for line in text if line.glyphs[0]]  # no mark of a character's height: noise
     return Page(clean_gray, bold, ch, angle, tables, text)

@@ -113,29 +113,32 @@ def rasterise(pdf: bytes, dpi: int) -> list[Image.Image]:
         doc.close()
 
 
-def degrade(image: Image.Image, rng: random.Random, angle: float | None = None) -> Image.Image:
-    """A scanner's page: grey paper, a slight rotation, blur, noise and JPEG artefacts."""
-    angle = rng.uniform(-1.5, 1.5) if angle is None else angle
-    paper = rng.randint(225, 250)
+def degrade(image: Image.Image, rng: random.Random, angle: float | None = None, poor: bool = False) -> Image.Image:
+    """A scanner's page: grey paper, a slight rotation, blur, noise and JPEG artefacts; a poor
+    scan (a fax, a photocopy of a copy) has more of each."""
+    angle = rng.uniform(-2.5 if poor else -1.5, 2.5 if poor else 1.5) if angle is None else angle
+    paper = rng.randint(205, 235) if poor else rng.randint(225, 250)
     img = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    if rng.random() < 0.5:
-        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.8)))
+    if poor or rng.random() < 0.5:
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.2) if poor else rng.uniform(0.3, 0.8)))
     arr = np.asarray(img, dtype=np.float32)
     arr = arr * (paper / 255.0)  # grey paper, ink stays dark
-    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(3, 9), arr.shape)
+    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(10, 16) if poor else rng.uniform(3, 9),
+                                                                arr.shape)
     arr = np.clip(arr + noise, 0, 255)
-    specks = np.random.default_rng(rng.randint(0, 2**31)).random(arr.shape) < 0.0004
+    specks = np.random.default_rng(rng.randint(0, 2**31)).random(arr.shape) < (0.002 if poor else 0.0004)
     arr[specks] = rng.randint(0, 90)
     img = Image.fromarray(arr.astype(np.uint8), "L")
     out = io.BytesIO()
-    img.save(out, "JPEG", quality=rng.randint(55, 85))
+    img.save(out, "JPEG", quality=rng.randint(30, 45) if poor else rng.randint(55, 85))
     return Image.open(io.BytesIO(out.getvalue())).convert("L")
 
 
-def scan(seed: int, template: str | None = None, dpi: int | None = None, angle: float | None = None) -> Scan:
+def scan(seed: int, template: str | None = None, dpi: int | None = None, angle: float | None = None,
+         poor: bool = False) -> Scan:
     """Report ``seed`` of the html layout, printed, scanned and degraded (reproducible)."""
     report = synth.generate(seed, "html", template)
-    rng = random.Random(f"scan:{seed}:{template}")
-    dpi = dpi or rng.choice((150, 200, 200, 300))
-    pages = [degrade(p, rng, angle) for p in rasterise(print_pdf(print_html(report, rng)), dpi)]
+    rng = random.Random(f"scan:{seed}:{template}:{poor}")
+    dpi = dpi or (rng.choice((120, 150)) if poor else rng.choice((150, 200, 200, 300)))
+    pages = [degrade(p, rng, angle, poor) for p in rasterise(print_pdf(print_html(report, rng)), dpi)]
     return Scan(report, pages, dpi)

@@ -198,6 +198,21 @@ def test_paragraphs_around_a_table():
     assert not any(r.table for r in rows)
 
 
+def test_a_table_without_rules_is_read_by_position():
+    font = ImageFont.truetype(FONT, 22)
+    img = Image.new("L", (1000, 300), 255)
+    d = ImageDraw.Draw(img)
+    d.text((60, 40), "二、主动公开政府信息情况", font=font, fill=0)
+    for y, label, values in ((100, "规章", ("3", "0", "41")), (150, "行政规范性文件", ("12", "1", "307"))):
+        d.text((60, y), label, font=font, fill=0)
+        for x, v in zip((420, 620, 820), values, strict=True):
+            d.text((x, y), v, font=font, fill=0)
+    rows = O.page_rows(np.asarray(img), 1)
+    assert rows[0].text == "二、主动公开政府信息情况" and not rows[0].table
+    assert [[str(c) for c in r.cells] for r in rows[1:]] == [["规章", "3", "0", "41"], ["行政规范性文件", "12", "1", "307"]]
+    assert all(r.table and not r.exact for r in rows[1:])
+
+
 def test_skew_is_measured():
     from extract.ocr_layout import binarise, skew_angle
 
@@ -209,12 +224,11 @@ def test_skew_is_measured():
 
 def test_a_value_read_with_doubt_is_unset_with_its_reading():
     from extract.ocr_engine import Reading
-    from extract.ocr_layout import GridCell, Line
+    from extract.ocr_layout import Line
 
-    def cell(readings, glyphs=(1, 1)):
-        grid = GridCell((0, 0, 10, 10), 0, 0, ink=True)
-        grid.lines = [Line((0, 0, 10, 10), np.zeros((1, 1), np.uint8), glyphs) for _ in readings]
-        return O.cell_text(grid, readings)
+    def cell(readings, glyphs=(1, 1), gap=0.2):
+        lines = [Line((0, 0, 10, 10), np.zeros((1, 1), np.uint8), glyphs, gap) for _ in readings]
+        return O.cell_text(lines, readings)
 
     sure = cell([Reading("7", 0.99, Reading("7", 0.99))])
     assert sure == "7" and sure.unsure is None
@@ -228,8 +242,13 @@ def test_a_value_read_with_doubt_is_unset_with_its_reading():
     assert nonsense == "" and "not a value" in nonsense.unsure
     label = cell([Reading("予以公开", 0.97)])
     assert label == "予以公开" and label.unsure is None
-    empty = O.cell_text(GridCell((0, 0, 10, 10), 0, 0, ink=True), [])
+    apart = cell([Reading("12", 0.99, Reading("12", 0.99))], glyphs=(2, 2), gap=1.5)
+    assert apart == "" and "side by side" in apart.unsure  # "1   2": two numbers, not 12
+    spaced = cell([Reading("1 2", 0.99, None)], glyphs=(2, 2))
+    assert spaced == "" and spaced.unsure
+    empty = O.cell_text([], [], ink=True)
     assert empty == "" and empty.unsure
+    assert O.cell_text([], [], ink=False) == "" and O.cell_text([], [], ink=False).unsure is None
     # make_cell: value unset, reading kept, confidence carried
     made = make_cell("requests.granted.total", low, 2)
     assert (made.value, made.raw, made.unsure, made.page) == (None, "7", True, 2)
