@@ -175,10 +175,9 @@ def render_pdf_page(data: bytes, number: int):
 def page_rows(gray, page: int, engine=None) -> list[Row]:
     """One page image → its rows: paragraphs and table rows, top to bottom."""
     from .ocr_engine import get_engine
-    from .ocr_layout import analyse
 
     engine = engine or get_engine()
-    layout = analyse(gray)
+    layout = upright(gray, engine)
     crops = [line.crop for table in layout.tables for cell in table.cells for line in cell.lines]
     crops += [line.crop for line in layout.text_lines]
     readings = iter(read_lines(engine, crops))
@@ -195,6 +194,41 @@ def page_rows(gray, page: int, engine=None) -> list[Row]:
         items.append((top, row))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
+
+
+SAMPLE_LINES = 5  # longest lines read (their first characters) to judge whether a page is upside down
+UPRIGHT = 0.95  # their mean confidence above which the page is taken as upright
+
+
+def upright(gray, engine):
+    """The page's layout the right way up. A page on its side is turned by the layout code
+    (text blobs tall instead of flat); a page upside down is told by reading a sample of its
+    longest lines both ways round, when they do not read well as they are."""
+    import numpy as np
+
+    from .ocr_layout import analyse
+
+    layout = analyse(gray)
+    sample = sorted((line for line in _lines(layout)), key=lambda line: line.box[2] - line.box[0],
+                    reverse=True)[:SAMPLE_LINES]
+    if not sample:
+        return layout
+    crops = [line.crop[:, : 6 * line.crop.shape[0]] for line in sample]  # five characters or so suffice
+    as_is = sum(r.confidence for r in engine.read(crops)) / len(crops)
+    if as_is >= UPRIGHT:
+        return layout
+    turned = sum(r.confidence for r in engine.read([np.rot90(c, 2) for c in crops])) / len(crops)
+    if turned <= as_is + 0.1:
+        return layout
+    page = np.rot90(gray, (layout.turns + 2) % 4)  # the turn the layout made, and a half turn
+    flipped = analyse(np.ascontiguousarray(page), turn=False)
+    flipped.turns = (layout.turns + 2) % 4
+    return flipped
+
+
+def _lines(layout):
+    yield from (line for table in layout.tables for cell in table.cells for line in cell.lines)
+    yield from layout.text_lines
 
 
 def grid_texts(table, read: dict) -> dict:

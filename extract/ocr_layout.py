@@ -63,6 +63,7 @@ class Page:
     angle: float  # the skew that was corrected, in degrees
     tables: list[Table]
     text_lines: list[Line]  # outside the tables, top to bottom
+    turns: int = 0  # quarter turns (anticlockwise, as numpy.rot90) applied to the page
 
 
 # --- binarisation and skew ----------------------------------------------------------------
@@ -346,8 +347,30 @@ def crop(gray: np.ndarray, box: Box, ch: int) -> np.ndarray:
 # --- the page -----------------------------------------------------------------------------
 
 
-def analyse(gray: np.ndarray) -> Page:
-    """Deskew, find the tables and cut every cell and the text around them into lines."""
+def sideways(ink: np.ndarray, horiz: np.ndarray, vert: np.ndarray, ch: int) -> bool:
+    """Text running down the page (a landscape page scanned on its side): the text's marks,
+    closed across the small gaps between characters, make mostly tall thin blobs instead of
+    the long flat blobs of lines of text."""
+    text = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))))
+    if ch >= 20:  # half size is plenty to see the shape of lines
+        text = cv2.resize(text, (text.shape[1] // 2, text.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        ch //= 2
+    k = max(2, int(0.45 * ch))
+
+    def elongated(mask: np.ndarray, flat: bool) -> int:
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+        sized = (np.maximum(w, h) >= 2 * ch) & (np.minimum(w, h) >= 0.4 * ch)
+        return int((sized & ((w > 3 * h) if flat else (h > 3 * w))).sum())
+
+    flat = elongated(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), True)
+    tall = elongated(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)), False)
+    return tall >= 3 and tall > 2 * flat
+
+
+def analyse(gray: np.ndarray, turn: bool = True) -> Page:
+    """Deskew (a page on its side is turned a quarter), find the tables and cut every cell
+    and the text around them into lines."""
     ink = binarise(gray)
     angle = skew_angle(ink)
     if abs(angle) >= 0.02:
@@ -355,6 +378,10 @@ def analyse(gray: np.ndarray) -> Page:
         ink = binarise(gray)
     ch = char_height(ink)
     horiz, vert = find_rules(ink, ch)
+    if turn and sideways(ink, horiz, vert, ch):
+        page = analyse(np.ascontiguousarray(np.rot90(gray, -1)), turn=False)  # a quarter turn clockwise
+        page.turns = 3
+        return page
     tables = find_tables(horiz, vert, ch)
     rules = cv2.bitwise_or(horiz, vert)
     wide_rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))  # with the faint edges of the rules

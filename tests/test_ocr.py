@@ -130,6 +130,18 @@ def test_images_png_jpeg_and_multipage_tiff(scans):
 
 
 @needs_chromium
+def test_pages_on_their_side_or_upside_down(scans):
+    scan = scans[2]
+    turned = [page.rotate(angle, expand=True) for page, angle in zip(scan.pages, (90, 180, 270, 0), strict=False)]
+    out = io.BytesIO()
+    turned[0].save(out, "TIFF", save_all=True, append_images=turned[1:], compression="tiff_deflate")
+    report = extract_document(out.getvalue()).reports[0]
+    counts = tally(report, scan.expected)
+    assert counts["wrong"] == [] and counts["missing"] == 0
+    assert counts["exact"] >= 0.95 * len(scan.expected)
+
+
+@needs_chromium
 def test_cli_json_says_ocr(scans, tmp_path):
     from click.testing import CliRunner
 
