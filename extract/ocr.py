@@ -5,16 +5,21 @@ Entry points:
 - ``ocr_pdf_pages(data, pages)``: the 1-based pages of a PDF that have no text layer
   (formats.read_pdf_document hands them over) → rows.
 
-A page is deskewed and cut into tables and lines of text (ocr_layout.py); every line crop is
-read by the recogniser (ocr_engine.py, RapidOCR's PP-OCRv4 by default). A table from a ruled
-grid gives exact rows (blanks keep their column); the text around the tables gives one-cell
-paragraph rows, so titles and section headings work as in HTML.
+A page is turned upright, deskewed and cut into tables and lines of text (ocr_layout.py);
+every line crop is read by the recogniser (ocr_engine.py, RapidOCR's PP-OCRv4 by default).
+A table from a ruled grid gives exact rows (blanks keep their column); a line of a table
+without rules gives a row by position; the other text gives one-cell paragraph rows, so
+titles and section headings work as in HTML.
 
-What a cell says is never guessed (cells.md). A value cell is read again over the value
-characters alone (digits, signs, units, 无 and the dashes); it is kept only when that reading
-is a value, its confidence reaches ``MIN_CONFIDENCE`` and, for a plain number, its digits
-match the marks counted in the cell image. Otherwise the cell is unsure: its value is
-unset, its reading and confidence are kept. A cell with no ink at all is blank.
+What a cell says is never guessed (cells.md). A value is read over the value characters
+alone (digits, signs, units, 无 and the dashes); one read with less than ``RECHECK``
+confidence is read again from a denoised crop and the two readings must agree. It is kept
+only when it is a value, its confidence reaches ``MIN_CONFIDENCE``, its marks are not two
+numbers side by side and, for a plain number, its digit count fits the marks counted in
+the image. Otherwise the cell is unsure: value unset, reading and confidence kept. A cell
+with no ink at all is blank. The grid, not the reading, decides which cells are values, so
+a misread never shifts a row's numbers into other columns. Afterwards the identities may
+confirm a doubtful reading or flag a sure one (ocr_checks.py); they never supply a value.
 
 Cell texts are ``OcrText`` strings: they go through tables.py like any cell string, and
 report.make_cell reads their confidence and doubt.
@@ -174,7 +179,10 @@ def render_pdf_page(data: bytes, number: int):
 
 def page_rows(gray, page: int, engine=None) -> list[Row]:
     """One page image → its rows: paragraphs and table rows, top to bottom."""
-    from .ocr_engine import get_engine
+    try:
+        from .ocr_engine import get_engine
+    except ImportError as err:  # OpenCV / onnxruntime missing or unloadable (libGL)
+        raise ExtractionError(f"OCR is not available here: {err}") from None
 
     engine = engine or get_engine()
     layout = upright(gray, engine)

@@ -29,6 +29,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .errors import ExtractionError
+
 
 @dataclass
 class Reading:
@@ -75,8 +77,8 @@ def alias_value_chars(text: str) -> str:
     return "".join(_ALIASES.get(ch) or unicodedata.normalize("NFKC", ch) for ch in text)
 
 
-class EngineUnavailable(RuntimeError):
-    """The OCR engine or its model is not installed."""
+class EngineUnavailable(ExtractionError):
+    """The OCR engine or its model is not installed: the document cannot be read here."""
 
 
 class RapidRecognizer:
