@@ -304,7 +304,7 @@ MAX_GAP = 0.6  # characters between two marks of one number; wider is two number
 def cell_text(lines, readings, ink: bool = True) -> str:
     """What one table cell (or one piece of a borderless row) holds: a label as read, or a
     value read for sure, or an unsure value (empty text, with the reading and the reason)."""
-    from .normalize import is_value_cell
+    from .normalize import is_value_cell, parse_number
 
     if not lines:
         if ink:  # marks too small or faint to make a line
@@ -325,6 +325,9 @@ def cell_text(lines, readings, ink: bool = True) -> str:
     for line, text in zip(lines, values, strict=True):
         if line.gap > MAX_GAP and text:
             return OcrText("", confidence, "marks far apart: two numbers side by side?", value)
+        if line.dash != text.startswith("-") and parse_number(text) is not None:
+            why = "a minus sign in the image, not in the reading" if line.dash else "a minus sign read, not seen"
+            return OcrText("", confidence, why, value)
         fewest, most = line.glyphs
         if text.isdigit() and not fewest <= len(text) <= most:  # a digit dropped or doubled
             marks = f"{fewest}" if fewest == most else f"{fewest} to {most}"

@@ -2,7 +2,8 @@
 
 No recognition happens here, only image processing (OpenCV and NumPy):
 
-- the page is binarised and deskewed (the angle whose row profile is sharpest);
+- the page is binarised and deskewed (the angle whose row profile is sharpest), and turned
+  a quarter when its text runs down the page;
 - ruling lines are found by morphological opening with long thin kernels; a vertical
   segment counts only where it meets horizontal rules at both ends, and a horizontal one
   only where it meets vertical rules at both ends, so text strokes and link underlines are
@@ -11,7 +12,8 @@ No recognition happens here, only image processing (OpenCV and NumPy):
 - a table's cells are the regions the rules enclose, so merged cells come out as one
   region; their edges, clustered, give each cell its grid row and column and its spans;
 - inside a cell, and outside the tables, text lines are runs of ink rows; a crop of each
-  line (rules painted out) is what the recogniser reads.
+  line (rules painted out) is what the recogniser reads, and the marks of each line are
+  counted (how many digits it can hold, how far apart its marks are) to check a reading.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Line:
     # number must have a digit count in this range (see measure).
     glyphs: tuple[int, int] = (0, 0)
     gap: float = 0.0  # the widest space between two marks, in characters (two numbers side by side?)
+    dash: bool = False  # a flat bar before the first character-high mark (a minus sign?)
 
 
 @dataclass
@@ -317,7 +320,15 @@ def measure(line: Line, thin: np.ndarray, bold: np.ndarray, ch: int) -> Line:
     most = sum(max(1, int((b - a) / (0.3 * ch))) for a, b in _side_by_side(thin[y0:y1, x0:x1], ch))
     line.glyphs = (len(spans), most)
     line.gap = max((b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)), default=0) / ch
+    line.dash = bool(spans) and _leading_dash(bold[y0:y1, x0:x1], spans[0][0], ch)
     return line
+
+
+def _leading_dash(region: np.ndarray, first: int, ch: int) -> bool:
+    """A flat short bar before the first character-high mark: a minus sign (or a dash)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(region), connectivity=8)
+    return any(x + w <= first + 1 and w >= 0.2 * ch and h <= 0.3 * ch and w >= 1.5 * h
+               for x, y, w, h, _ in stats[1:])
 
 
 def _side_by_side(region: np.ndarray, ch: int) -> list[tuple[int, int]]:

@@ -183,14 +183,14 @@ def test_grid_with_spans_gives_exact_rows_and_keeps_blanks():
     cells = [(0, 0, 1, 4, "第二十条第（一）项"),
              (1, 0, 1, 1, "信息内容"), (1, 1, 1, 1, "本年制发"), (1, 2, 1, 1, "本年废止"), (1, 3, 1, 1, "现行有效"),
              (2, 0, 1, 1, "规章"), (2, 1, 1, 1, "12"), (2, 2, 1, 1, ""), (2, 3, 1, 1, "307"),
-             (3, 0, 2, 1, "行政规范"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "5"), (3, 3, 1, 1, "1048"),
+             (3, 0, 2, 1, "行政规范"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "-5"), (3, 3, 1, 1, "1048"),
              (4, 1, 1, 3, "")]
     rows = O.page_rows(draw_table(cells, 5, 4, angle=0.7), 3)
     table = [r for r in rows if r.table]
     assert [len(r.cells) for r in table] == [1, 4, 4, 4, 1]
     assert all(r.exact and r.page == 3 for r in table)
     assert [str(c) for c in table[2].cells] == ["规章", "12", "", "307"]
-    assert [str(c) for c in table[3].cells][1:] == ["0", "5", "1048"]
+    assert [str(c) for c in table[3].cells][1:] == ["0", "-5", "1048"]
     assert table[2].cells[2] == "" and table[2].cells[2].confidence == 1.0  # blank: no ink
 
 
