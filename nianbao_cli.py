@@ -177,8 +177,11 @@ def reextract_command(outdated: bool, db_path: Path) -> None:
 @click.option("--redis", "redis_url", help="Work as one of several crawlers sharing this Redis; "
               "documents go to `nianbao archive-writer` instead of --db.")
 @click.option("--delay", type=click.FloatRange(0), help="Seconds between requests to one host (default 1, adaptive).")
+@click.option("--extraction-processes", type=click.IntRange(0, 64),
+              help="Worker processes reading documents (default: one per CPU, up to 4; 0 reads them in the "
+                   "crawl's own process).")
 def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_local: bool, fast: bool,
-                  redis_url: str | None, delay: float | None) -> None:
+                  redis_url: str | None, delay: float | None, extraction_processes: int | None) -> None:
     """Crawl the registry's sites into the archive: find, fetch, archive and extract every report.
 
     \b
@@ -198,6 +201,8 @@ def crawl_command(registry_path: Path, db_path: Path, since: int | None, allow_l
     overrides = FAST_CRAWL if fast else {}
     if delay is not None:
         overrides = overrides | {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": delay}
+    if extraction_processes is not None:
+        overrides = overrides | {"NIANBAO_EXTRACTION_PROCESSES": extraction_processes}
     if redis_url:
         from crawler.run import run_worker
 

@@ -22,7 +22,9 @@ class ArchivePipeline:
         db = crawler.settings.get("NIANBAO_DB")
         if not db:
             raise NotConfigured("NIANBAO_DB is not set")
-        return cls(crawler, CrawlRecorder(db, note="scrapy crawl"), owns_recorder=True)  # `scrapy crawl …`
+        processes = crawler.settings.get("NIANBAO_EXTRACTION_PROCESSES")
+        processes = None if processes in (None, "") else int(processes)
+        return cls(crawler, CrawlRecorder(db, note="scrapy crawl", processes=processes), owns_recorder=True)  # `scrapy crawl …`
 
     async def process_item(self, item, spider=None):
         """Archived on the recorder's thread: downloads go on while a document is extracted."""

@@ -11,10 +11,11 @@ from collections import Counter
 from twisted.python.threadpool import ThreadPool
 
 from archive.db import open_db
-from archive.store import Fetched, Run, extract_safely, now
+from archive.store import Fetched, Run, now
 from archive.warc import warc_dir_for
+from archive.workers import ExtractionPool
 
-EXTRACTION_THREADS = 4
+EXTRACTION_THREADS = 4  # each waits on a worker process (or extracts, where there are none)
 
 # Scrapy deep-copies settings, so a run's recorder is found through its id.
 ACTIVE: dict[str, "CrawlRecorder"] = {}
@@ -25,7 +26,7 @@ def recorder_for(settings) -> "CrawlRecorder | None":
 
 
 class CrawlRecorder:
-    def __init__(self, db_path, note: str = "", warc: bool = True):
+    def __init__(self, db_path, note: str = "", warc: bool = True, processes: int | None = None):
         self.db_path = db_path
         # Writes happen on one archive thread (extraction can take seconds: a DOC goes through
         # LibreOffice) so the crawl keeps downloading; reads for the middlewares use their own
@@ -34,9 +35,11 @@ class CrawlRecorder:
         self.reader = open_db(db_path)
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="nianbao-archive")
         self.pool.start()
-        # Extraction runs beside it, several documents at once: a DOC or a scan spends its
-        # seconds in LibreOffice or OCR processes, not in this one.
-        self.extractors = ThreadPool(minthreads=1, maxthreads=EXTRACTION_THREADS, name="nianbao-extract")
+        # Extraction runs beside it, several documents at once, in worker processes (archive/workers.py):
+        # on threads alone it would share this interpreter's lock with the downloads.
+        self.extraction = ExtractionPool(processes)
+        self.extractors = ThreadPool(minthreads=1, maxthreads=max(EXTRACTION_THREADS, self.extraction.processes),
+                                     name="nianbao-extract")
         self.extractors.start()
         self.resumed_run = self._close_interrupted_runs()
         if self.resumed_run:
@@ -102,7 +105,7 @@ class CrawlRecorder:
 
         if item.extra.get("from_archive") or item.status in (404, 410) or self.known(item.body):
             return deferToThreadPool(reactor, self.pool, self.take, item)
-        extracting = deferToThreadPool(reactor, self.extractors, extract_safely, self.fetched(item))
+        extracting = deferToThreadPool(reactor, self.extractors, self.extraction.extract, self.fetched(item))
         return extracting.addCallback(lambda extraction: deferToThreadPool(reactor, self.pool, self.take, item,
                                                                          extraction))
 
@@ -150,6 +153,7 @@ class CrawlRecorder:
     def finish(self, status: str = "done", error_kinds: dict | None = None) -> dict:
         ACTIVE.pop(self.id, None)
         self.extractors.stop()
+        self.extraction.close()
         self.pool.stop()  # waits for the documents still being written
         summary = self.run.finish(status)
         summary["errors"] += sum((error_kinds or {}).values())  # unreadable documents and failed fetches

@@ -44,7 +44,8 @@ def by_family(agencies: list[Agency]) -> dict[str, list[Agency]]:
 def run_crawl(agencies: list[Agency], db_path, allow_local: bool = False, since: int | None = None,
               overrides: dict | None = None) -> dict:
     """Crawl, archive, extract; returns the run's summary. One failing site never stops the rest."""
-    recorder = CrawlRecorder(db_path, note=f"{len(agencies)} agencies")
+    processes = (overrides or {}).get("NIANBAO_EXTRACTION_PROCESSES", default_settings.NIANBAO_EXTRACTION_PROCESSES)
+    recorder = CrawlRecorder(db_path, note=f"{len(agencies)} agencies", processes=processes)
     status, stats = "failed", []
     try:
         stats = run_spiders(agencies, crawl_settings(recorder, allow_local, overrides), since)

@@ -45,6 +45,8 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 
 NIANBAO_ALLOW_LOCAL = False
+# Worker processes that read (extract) documents: None = one per CPU up to 4; 0 = in the crawl's process.
+NIANBAO_EXTRACTION_PROCESSES = None
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TELNETCONSOLE_ENABLED = False

@@ -108,10 +108,28 @@ def read_zip_document(data: bytes) -> Document:
 
 
 def read_ole_document(data: bytes) -> Document:
-    """DOC / WPS / XLS / ET (Compound File): converted by LibreOffice, then read as DOCX/XLSX."""
-    from .convert import convert_ole
+    """DOC / WPS (Compound File) read from their own structure (extract/doc.py); what that
+    reader does not handle, and XLS / ET, converted by LibreOffice and read as DOCX/XLSX."""
+    from .convert import convert_ole, ole_kind
 
-    converted, kind = convert_ole(data)
+    native_failure = None
+    if ole_kind(data) == "doc":
+        from .doc import NotNative, read_doc
+
+        try:
+            return read_doc(data)
+        except NotNative:
+            pass
+        except limits.LimitExceeded:
+            raise
+        except ExtractionError as err:
+            native_failure = err  # LibreOffice may still recover a damaged file
+    try:
+        converted, kind = convert_ole(data)
+    except ExtractionError as err:
+        if native_failure is None:
+            raise
+        raise ExtractionError(f"{native_failure}; {err}") from None
     document = read_zip_document(converted)
     document.format = kind
     return document

@@ -25,6 +25,8 @@ MAX_TABLE_CELLS = 200_000  # cells read from one table or sheet
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLS = 200
 
+MAX_DOC_CHARS = 5_000_000  # main text of a Word 97–2003 file (a 500-page report has about a million)
+
 CONVERT_TIMEOUT = 90.0  # seconds for LibreOffice to convert one DOC/WPS/XLS/ET file
 
 MAX_IMAGE_PIXELS = 60_000_000  # an image (or a page rendered for OCR) larger than this is refused

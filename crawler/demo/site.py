@@ -107,6 +107,7 @@ class DemoWeb:
         self.sites = {s.key: SiteState(s) for s in SITES}
         self.agencies = {a.name: a for a in AGENCIES}
         self._log: list[tuple] = []
+        self._log_times: list[float] = []  # time.monotonic() of each request in _log
         self._lock = threading.Lock()
         self.reports: dict[tuple[str, int], DemoReport] = {}
         self.postings: list[Posting] = []
@@ -493,6 +494,11 @@ class DemoWeb:
         with self._lock:
             return list(self._log)
 
+    def request_times(self) -> list[float]:
+        """time.monotonic() at which each request of `requests()` arrived (benchmarks)."""
+        with self._lock:
+            return list(self._log_times)
+
     def change_report(self, agency: str, year: int) -> dict:
         """Re-render a report with one number changed (new bytes, ETag and Last-Modified) at
         every address it is published at; returns its new expected cells."""
@@ -511,6 +517,7 @@ class DemoWeb:
     def _record(self, state: SiteState, method: str, path: str, status: int, headers: dict) -> None:
         with self._lock:
             self._log.append((f"127.0.0.1:{state.port}", method, path, status, headers))
+            self._log_times.append(time.monotonic())
 
     def summary(self) -> str:
         lines = [f"demo web (seed {self.seed}): {len(self.sites)} sites, {len(AGENCIES)} agencies, "

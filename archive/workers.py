@@ -1,0 +1,100 @@
+"""Extraction in worker processes, so a crawl downloads on one core while documents are read on others.
+
+Extraction is pure Python for the most part (HTML, tables, checks): on threads it shares one
+interpreter lock with Scrapy and the archive writer, and a crawl runs no faster than the
+two added up. Worker processes are forked from a server that has already imported the
+extractor, started when the crawl starts, so the first document waits for nothing.
+
+A worker that dies (a crash in a native library, the kernel's OOM killer) breaks the pool:
+the pool is replaced and each document that was in it is tried once more; a document that
+kills a worker twice is archived as unreadable with that reason. Where processes cannot be
+started at all, extraction happens in the calling thread, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .store import Fetched, extract_safely
+
+log = logging.getLogger(__name__)
+
+MAX_PROCESSES = 4
+TASKS_PER_WORKER = 500  # a worker is replaced after this many documents: OCR models and leaks are let go
+
+
+def default_processes() -> int:
+    return max(1, min(MAX_PROCESSES, os.cpu_count() or 1))
+
+
+def _ready() -> bool:
+    """A first task for each worker: it starts the processes while the crawl starts."""
+    return True
+
+
+class ExtractionPool:
+    def __init__(self, processes: int | None = None, extract=extract_safely):
+        self.processes = default_processes() if processes is None else processes
+        self.function = extract  # Fetched → extraction tuple; importable by name (it goes to the workers)
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        # Starting the workers takes a moment (the fork server imports the extractor): it is done
+        # on a thread of its own while the crawl starts, and the first document waits for it.
+        self._started = threading.Event()
+        if self.processes > 0:
+            threading.Thread(target=self._start_in_background, name="nianbao-extraction-start", daemon=True).start()
+        else:
+            self._started.set()
+
+    def _start_in_background(self) -> None:
+        try:
+            self._executor = self._start()
+        finally:
+            self._started.set()
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["archive.store", "extract.report", "extract.htmldoc", "extract.pdf",
+                                            "extract.doc", "extract.word"])
+            executor = ProcessPoolExecutor(self.processes, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
+            for _ in range(self.processes):
+                executor.submit(_ready)
+            return executor
+        except (OSError, ValueError, ImportError, NotImplementedError) as err:
+            log.warning("extraction stays in this process: worker processes cannot start (%s)", err)
+            return None
+
+    def extract(self, fetched: Fetched) -> tuple:
+        """extract_safely(fetched), in a worker process when there are some. Blocks: call it from a thread."""
+        self._started.wait()
+        for _attempt in range(2):
+            executor = self._executor
+            if executor is None:
+                return self.function(fetched)
+            try:
+                return executor.submit(self.function, fetched).result()
+            except BrokenProcessPool:
+                self._replace(executor)
+            except RuntimeError:  # shut down meanwhile: finish this one here
+                return self.function(fetched)
+        return [], "unreadable", "extractor error: the extracting process died on this document (twice)", {}
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                log.warning("an extraction process died; starting new ones")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start()
+
+    def close(self) -> None:
+        self._started.wait()
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)

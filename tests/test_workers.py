@@ -1,0 +1,63 @@
+"""Extraction in worker processes (archive/workers.py): same results, and a dying worker loses nothing."""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import SEEDS
+
+from archive.store import Fetched, extract_safely
+from archive.workers import ExtractionPool
+
+CRASH = b"this document kills the process reading it"
+
+
+def extract_or_die(fetched: Fetched) -> tuple:
+    """A stand-in for a crash in a native library (pdfium, onnxruntime): the process just ends."""
+    if fetched.body == CRASH:
+        os._exit(3)
+    result = extract_safely(fetched)
+    return result[0], result[1], result[2], result[3] | {"pid": os.getpid()}
+
+
+def seed_documents() -> list[Fetched]:
+    return [Fetched(f"file://{path.name}", path.read_bytes(), "2026-01-01T00:00:00+00:00")
+            for path in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_worker_processes_give_what_this_process_gives():
+    pool = ExtractionPool(2)
+    try:
+        for fetched in seed_documents():
+            here, there = extract_safely(fetched), pool.extract(fetched)
+            assert there[1:] == here[1:]
+            assert [r.cells for r in there[0]] == [r.cells for r in here[0]]
+            assert [r.checks for r in there[0]] == [r.checks for r in here[0]]
+    finally:
+        pool.close()
+
+
+def test_extraction_happens_in_other_processes_and_zero_means_here():
+    pool = ExtractionPool(2, extract=extract_or_die)
+    fetched = seed_documents()[0]
+    try:
+        assert pool.extract(fetched)[3]["pid"] != os.getpid()
+    finally:
+        pool.close()
+    here = ExtractionPool(0, extract=extract_or_die)
+    assert here.extract(fetched)[3]["pid"] == os.getpid()
+
+
+def test_a_dying_worker_costs_only_its_own_document():
+    pool = ExtractionPool(2, extract=extract_or_die)
+    documents = seed_documents()
+    crash = Fetched("http://example.invalid/crash.pdf", CRASH, "2026-01-01T00:00:00+00:00")
+    try:
+        with ThreadPoolExecutor(6) as threads:
+            results = list(threads.map(pool.extract, [*documents[:2], crash, *documents[2:]]))
+        died = results[2]
+        assert died[:3] == ([], "unreadable", "extractor error: the extracting process died on this document (twice)")
+        others = results[:2] + results[3:]
+        assert all(status == "report" for _, status, _, _ in others)
+        assert pool.extract(documents[0])[1] == "report"  # the pool works on afterwards
+    finally:
+        pool.close()
