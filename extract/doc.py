@@ -45,6 +45,7 @@ TC_VERT_RESTART = 0x0040
 
 CELL_MARK = "\x07"
 PARAGRAPH_MARK = "\r"
+SECTION_MARK = "\x0c"  # ends a section's last paragraph; inside a paragraph it is a page break
 FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
 # Characters that stand for something else: line break, page break, hyphens, anchors.
 _SPECIAL = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
@@ -343,11 +344,12 @@ class DocWalker:
         self.out: list[Row] = []
         self.cell_parts: list[str] = []  # paragraphs of the cell being read
         self.cells: list[str] = []  # cells of the row being read
+        self.fields: list[bool] = []  # open fields (a result may run over paragraphs): in the code part?
 
     def rows(self) -> list[Row]:
         start = 0
         for i, char in enumerate(self.text):
-            if char in (PARAGRAPH_MARK, CELL_MARK):
+            if char in (PARAGRAPH_MARK, CELL_MARK, SECTION_MARK):
                 self._paragraph(self._visible(start, i), char, i)
                 start = i + 1
         if start < len(self.text):
@@ -395,7 +397,7 @@ class DocWalker:
     def _visible(self, start: int, end: int) -> str:
         """Text without field codes (a field's result stays), deleted revisions and control marks."""
         out: list[str] = []
-        fields: list[bool] = []  # per open field: still in its code part
+        fields = self.fields
         for i in range(start, end):
             char = self.text[i]
             if char == FIELD_BEGIN:
@@ -408,6 +410,8 @@ class DocWalker:
                     fields.pop()
             elif not any(fields) and not (self.deleted and self._is_deleted(self.fc_at(i))):
                 out.append(char)
+        # A field's code never runs over a paragraph mark; one that seems to is broken: what follows is shown.
+        fields[:] = [False] * len(fields)
         return _CONTROL.sub("", "".join(out).translate(_SPECIAL))
 
     def _is_deleted(self, fc: int) -> bool:

@@ -3,7 +3,7 @@
 Reports of both templates (tests/render_docx.py: merged cells, wrapped labels, split runs,
 page-number fields) and a document of every feature the reader must get right (horizontal
 and vertical merges, a cell of two paragraphs, a hyperlink field, a tracked deletion and
-insertion, line and page breaks, an ASCII-only paragraph) are saved as DOC by LibreOffice.
+insertion, line and page breaks, a section break before a table, an ASCII-only paragraph) are saved as DOC by LibreOffice.
 The reference is LibreOffice's own reading of that DOC (DOC → DOCX → word.py): the native
 rows must be the same, row for row and cell for cell. A nested table is not read natively
 and goes to LibreOffice; damaged files give ExtractionError and nothing else.
@@ -47,6 +47,8 @@ def features_docx(path, nested: bool = False, english: bool = False) -> None:
                 '<w:instrText xml:space="preserve"> HYPERLINK "http://www.gov.cn/" </w:instrText>',
                 '<w:fldChar w:fldCharType="separate"/>', '<w:t>中国政府网</w:t>', '<w:fldChar w:fldCharType="end"/>'):
         p._p.append(parse_xml(f"<w:r {W}>{xml}</w:r>"))
+    doc.add_paragraph("本节最后一段")
+    doc.add_section()  # a section mark right before the table
     table = doc.add_table(rows=5, cols=4)
     table.style = "Table Grid"
     table.cell(0, 0).merge(table.cell(0, 1)).text = "信息内容"
@@ -112,7 +114,7 @@ def test_merges_fields_revisions_and_breaks_read_as_printed(docs):
     texts = [" ".join(cells) for cells, _, _ in rows]
     assert "保留文字插入的文字" in texts and not any("删除的文字" in t for t in texts)
     assert "链接：中国政府网" in texts and not any("HYPERLINK" in t for t in texts)
-    assert "换行之后的文字" in texts and "分页后" in texts
+    assert "换行之后的文字" in texts and "分页后" in texts and "本节最后一段" in texts
 
 
 def test_reports_from_doc_give_every_cell(docs):
@@ -168,3 +170,13 @@ def test_a_doc_libreoffice_cannot_read_either_is_refused_with_both_reasons(monke
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "WordDocument".encode("utf-16-le")
     with pytest.raises(ExtractionError, match="corrupt DOC.*LibreOffice"):
         extract_document(header + b"\x00" * 1200)
+
+
+def test_a_section_mark_ends_its_paragraph(docs):
+    """Word ends a section's last paragraph with a section mark (\\x0c) instead of \\r (LibreOffice
+    writes \\r and a section table): the same document with Word's mark reads the same."""
+    data = docs["features"][0]
+    libreoffice_mark = "本节最后一段\r".encode("utf-16-le")
+    assert data.count(libreoffice_mark) == 1
+    word_mark = data.replace(libreoffice_mark, "本节最后一段\x0c".encode("utf-16-le"))
+    assert shape(read_doc(word_mark).rows) == shape(read_doc(data).rows)
