@@ -135,7 +135,7 @@ def run_writer(db_path, url: str, idle_exit: float | None = None, on_document=No
                 recorder.block(message["blocked"], message["why"])
                 continue
             item = DocumentItem(**(message | {"body": base64.b64decode(message["body"])}))
-            outcome = recorder.take(item)
+            outcome = recorder.take(item, recorder.extract(item))
             if on_document:
                 on_document(outcome, item)
         status = "done"

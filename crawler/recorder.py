@@ -103,11 +103,18 @@ class CrawlRecorder:
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
-        if item.extra.get("from_archive") or item.status in (404, 410) or self.known(item.body):
+        if not self.needs_extraction(item):
             return deferToThreadPool(reactor, self.pool, self.take, item)
         extracting = deferToThreadPool(reactor, self.extractors, self.extraction.extract, self.fetched(item))
         return extracting.addCallback(lambda extraction: deferToThreadPool(reactor, self.pool, self.take, item,
                                                                          extraction))
+
+    def needs_extraction(self, item) -> bool:
+        return not (item.extra.get("from_archive") or item.status in (404, 410) or self.known(item.body))
+
+    def extract(self, item) -> tuple | None:
+        """The extraction `take` needs for this item, done in a worker process (None: none needed)."""
+        return self.extraction.extract(self.fetched(item)) if self.needs_extraction(item) else None
 
     def known(self, body: bytes) -> bool:
         sha = hashlib.sha256(body).hexdigest()
