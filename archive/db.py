@@ -15,7 +15,7 @@ import sqlite_utils
 from .errors import ArchiveError
 
 DEFAULT_DB = "nianbao.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cells.confidence and reports.ocr (OCR readings)
 
 
 def default_db_path() -> Path:
@@ -59,12 +59,13 @@ TABLES = {
     "reports": ({"id": int, "agency_id": int, "agency": str, "year": int, "template": str, "title": str,
                  "version": int, "status": str, "identity": str, "source_url": str, "document_sha256": str,
                  "doc_index": int, "fetched_at": str, "extractor_version": str, "fingerprint": str,
-                 "failed_checks": str, "cell_count": int, "first_seen": str, "superseded_at": str}, "id"),
+                 "failed_checks": str, "cell_count": int, "first_seen": str, "superseded_at": str,
+                 "ocr": int}, "id"),
     "report_documents": ({"report_id": int, "document_sha256": str, "source_url": str, "fetched_at": str},
                          ("report_id", "document_sha256", "source_url")),
     # value: INTEGER affinity keeps counts whole and stores money as REAL, unchanged.
     "cells": ({"report_id": int, "key": str, "value": int, "raw": str, "section": str, "blank": int,
-               "unsure": int, "inferred": str, "page": int}, ("report_id", "key")),
+               "unsure": int, "inferred": str, "page": int, "confidence": float}, ("report_id", "key")),
     "checks": ({"report_id": int, "check_id": str, "scope": str, "status": str, "detail": str,
                 "repair": str}, None),
     "sections": ({"id": int, "report_id": int, "name": str, "text": str}, "id"),
@@ -100,7 +101,8 @@ VIEWS = {
     "cell_provenance": """
         select cells.report_id, reports.agency, reports.year, cells.key, cells.value, cells.raw,
                reports.source_url, reports.fetched_at, reports.document_sha256 as sha256,
-               reports.version, reports.status as report_status
+               reports.version, reports.status as report_status, cells.blank, cells.unsure,
+               cells.inferred, cells.page, cells.confidence
         from cells join reports on reports.id = cells.report_id
     """,
     "failing_checks": """
@@ -119,6 +121,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, (columns, pk) in TABLES.items():
             if not db[name].exists():
                 db[name].create(columns, pk=pk, not_null={pk} if isinstance(pk, str) else None)
+            else:  # an archive made by an older nianbao: its columns stay, new ones are added (empty)
+                have = set(db[name].columns_dict)
+                for column, kind in columns.items():
+                    if column not in have:
+                        db[name].add_column(column, kind)
         for name, keys in FOREIGN_KEYS.items():
             existing = {(fk.column, fk.other_table) for fk in db[name].foreign_keys}
             for column, other, other_column in keys:

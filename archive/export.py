@@ -36,7 +36,8 @@ KEY_FIGURES: dict[str, tuple[str, ...]] = {
 HISTORY_LEAD = ("agency", "year", "report_id", "title", "template", "version", "failed_checks")
 HISTORY_TAIL = ("source_url", "fetched_at", "sha256")
 CELL_COLUMNS = ("agency", "year", "key", "value", "raw", "source_url", "sha256",
-                "report_id", "template", "version", "fetched_at")
+                "report_id", "template", "version", "fetched_at", "blank", "unsure", "inferred", "page",
+                "confidence")
 
 
 def has_reports(db) -> bool:
@@ -112,7 +113,8 @@ def cell_rows(db, agency: str | None = None) -> Iterator[dict]:
         raise ArchiveError("the archive holds no reports yet (run `nianbao ingest` or `nianbao crawl` first)")
     sql = ("select reports.agency, reports.year, cells.key, cells.value, cells.raw, reports.source_url, "
            "reports.document_sha256 as sha256, reports.id as report_id, reports.template, reports.version, "
-           "reports.fetched_at from cells join reports on reports.id = cells.report_id "
+           "reports.fetched_at, cells.blank, cells.unsure, cells.inferred, cells.page, cells.confidence "
+           "from cells join reports on reports.id = cells.report_id "
            f"{where} order by reports.agency, reports.year, reports.id, cells.key")
     yield from db.query(sql, params)
 

@@ -61,6 +61,7 @@ TABLES: dict[str, dict] = {
             "cell_count": "单元格数 / number of cells",
             "first_seen": "首次发现 / first seen",
             "superseded_at": "被取代时间 / superseded at",
+            "ocr": "扫描件识别 / read by OCR (1 = numbers read from images)",
         },
     },
     "agencies": {
@@ -91,6 +92,7 @@ TABLES: dict[str, dict] = {
             "unsure": "不确定 / unsure (1 = could not be placed for sure)",
             "inferred": "推断 / inferred (how a value lost in the source was deduced)",
             "page": "页码 / page",
+            "confidence": "识别置信度 / OCR confidence (0–1; empty for text documents)",
         },
     },
     "checks": {

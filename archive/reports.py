@@ -67,7 +67,7 @@ def insert_report(db, report: Report, agency: str | None, identity: str, sha: st
         "document_sha256": sha, "doc_index": index, "fetched_at": fetched_at,
         "extractor_version": EXTRACTOR_VERSION, "fingerprint": fingerprint(report),
         "failed_checks": ",".join(report.failed_checks), "cell_count": len(report.cells),
-        "first_seen": fetched_at,
+        "first_seen": fetched_at, "ocr": int(report.ocr),
     }).last_pk
     link_document(db, report_id, sha, url, fetched_at)
     write_derived(db, report_id, report)
@@ -83,10 +83,10 @@ def write_derived(db, report_id: int, report: Report) -> None:
     for table in ("cells", "checks", "sections"):
         db.execute(f"delete from {table} where report_id = ?", [report_id])
     db.conn.executemany(
-        "insert into cells (report_id, key, value, raw, section, blank, unsure, inferred, page) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into cells (report_id, key, value, raw, section, blank, unsure, inferred, page, confidence) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(report_id, key, cell.value, cell.raw, key.split(".", 1)[0], int(cell.blank), int(cell.unsure),
-          cell.inferred, cell.page) for key, cell in report.cells.items()])
+          cell.inferred, cell.page, cell.confidence) for key, cell in report.cells.items()])
     db.conn.executemany(
         "insert into checks (report_id, check_id, scope, status, detail, repair) values (?, ?, ?, ?, ?, ?)",
         [(report_id, c["id"], c.get("scope"), c["status"], c.get("detail"),
@@ -103,5 +103,6 @@ def update_report(db, report_id: int, report: Report, agency: str | None, identi
         "agency": agency, "year": report.year, "template": report.template, "title": report.title,
         "identity": identity, "extractor_version": EXTRACTOR_VERSION, "fingerprint": fingerprint(report),
         "failed_checks": ",".join(report.failed_checks), "cell_count": len(report.cells),
+        "ocr": int(report.ocr),
     })
     write_derived(db, report_id, report)

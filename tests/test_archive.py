@@ -313,3 +313,24 @@ def test_a_full_archive_is_a_clear_error_and_nothing_is_half_written(tmp_path):
     assert done.returncode != 0 and "database or disk is full" in done.stderr and "Traceback" not in done.stderr
     check = open_db(db_path)
     assert [check[t].count for t in ("blobs", "documents", "fetches", "reports", "cells")] == [0, 0, 0, 0, 0]
+
+
+def test_an_archive_of_the_first_schema_gains_the_new_columns_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.db"
+    ingest_files(open_db(path), [SEED_000])
+    old = sqlite3.connect(path)  # what nianbao 0.1's archive looked like: no OCR columns
+    old.execute("drop view cell_provenance")
+    old.execute("alter table cells drop column confidence")
+    old.execute("alter table reports drop column ocr")
+    old.execute("pragma user_version = 1")
+    old.commit()
+    before = old.execute("select key, value, raw from cells order by key").fetchall()
+    old.close()
+    db = open_db(path)
+    assert "confidence" in db["cells"].columns_dict and "ocr" in db["reports"].columns_dict
+    assert [(r["key"], r["value"], r["raw"]) for r in db.query("select key, value, raw from cells order by key")] \
+        == [tuple(row) for row in before]
+    assert db.execute("pragma user_version").fetchone()[0] == 2
+    assert next(db.query("select count(*) n from cell_provenance where confidence is null"))["n"] == len(before)
+    ingest_files(db, expand([SEEDS]))  # and it takes new documents, text ones without OCR
+    assert {r["ocr"] for r in db.query("select ocr from reports")} == {0, None}

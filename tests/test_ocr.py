@@ -378,3 +378,20 @@ def test_limits_refuse_with_a_reason():
     Image.new("L", (800, 1000), 255).save(blank, "PNG")
     with pytest.raises(ExtractionError, match="no text"):
         extract_document(blank.getvalue())
+
+
+def test_the_archive_keeps_the_ocr_flag_and_each_cells_confidence(scans, tmp_path):
+    from archive.db import open_db
+    from archive.export import cell_rows
+    from archive.ingest import ingest_files
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scans[0].pdf())
+    db = open_db(tmp_path / "a.db")
+    ingest_files(db, [path])
+    (report,) = db.query("select id, ocr from reports")
+    assert report["ocr"] == 1
+    read = list(db.query("select confidence from cells where report_id = ? and value is not null", [report["id"]]))
+    assert read and all(0 < row["confidence"] <= 1 for row in read)
+    exported = [row for row in cell_rows(db) if row["value"] is not None]
+    assert len(exported) == len(read) and all(row["confidence"] is not None for row in exported)
