@@ -11,9 +11,9 @@ from conftest import NIANBAO, ROOT
 from crawler.demo.site import DemoWeb
 
 
-def crawl(registry, db):
-    done = subprocess.run([*NIANBAO, "crawl", "--agencies", str(registry), "--db", str(db), "--allow-local", "--fast"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+def crawl(registry, db, *options, env=None):
+    done = subprocess.run([*NIANBAO, "crawl", "--agencies", str(registry), "--db", str(db), "--allow-local", "--fast",
+                           *options], capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -141,3 +141,18 @@ def test_a_changed_report_becomes_a_new_version(web, first_crawl):
     assert versions[-1] == (versions[0][0] + 1, "current") and versions[0][1] == "superseded"
     assert current_reports(db)[(target["agency"], target["year"])]["cells"] == new_cells
     assert last_run(db)["reports_changed"] == 1
+
+
+def test_reading_in_the_crawls_own_process_and_without_libreoffice_gives_the_same_archive(web, first_crawl, tmp_path):
+    """--extraction-processes 0, and no soffice on PATH: the demo's DOC attachments are read natively."""
+    import os
+
+    db = tmp_path / "inline.db"
+    crawl(first_crawl["registry"], db, "--extraction-processes", "0", env=os.environ | {"PATH": str(tmp_path)})
+    conn = sqlite3.connect(db)
+    formats = dict(conn.execute("select format, count(*) from documents where status = 'report' group by format"))
+    assert formats.get("doc", 0) >= 3
+    def numbers(path):
+        return {key: (r["template"], r["title"], r["cells"]) for key, r in current_reports(path).items()}
+
+    assert numbers(db) == numbers(first_crawl["db"]) and len(numbers(db)) == len(web.expected())
