@@ -228,7 +228,7 @@ FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_RE
 def crawl_summary(summary: dict, db_path: Path) -> str:
     blocked = ", ".join(f"{h} ({why})" for h, why in summary.get("blocked", {}).items()) or "none"
     return (f"run {summary['run_id']}: {summary['requests']} requests, {summary['pages']} documents archived "
-            f"({summary['not_modified']} not modified), {summary['reports_new']} new reports, "
+            f"({summary['not_modified']} not modified) and {summary.get('listings', 0)} listing pages, {summary['reports_new']} new reports, "
             f"{summary['reports_changed']} changed, {summary['reports_unchanged']} unchanged, "
             f"{summary['vanished']} vanished, {summary['not_reports']} not reports, "
             f"{summary['errors']} errors; "
@@ -335,7 +335,7 @@ def runs_command(limit: int, db_path: Path) -> None:
         blocked = ", ".join(json.loads(run.get("blocked_hosts") or "{}")) or "-"
         kinds = ", ".join(f"{k} {n}" for k, n in json.loads(run.get("error_kinds") or "{}").items())
         click.echo(f"{run['id']:>4} {run['kind']:<7} {run['status']:<8} {run['started_at']} → {run['ended_at'] or '…'}  "
-                   f"docs {run['documents'] or 0} (new {run['documents_new'] or 0}), reports new "
+                   f"docs {run['documents'] or 0} (new {run['documents_new'] or 0}), listings {run.get('listings') or 0}, reports new "
                    f"{run['reports_new'] or 0} / changed {run['reports_changed'] or 0} / unchanged "
                    f"{run['reports_unchanged'] or 0}, errors {run['errors'] or 0}{f' ({kinds})' if kinds else ''}, "
                    f"blocked {blocked}")

@@ -15,7 +15,7 @@ import sqlite_utils
 from .errors import ArchiveError
 
 DEFAULT_DB = "nianbao.db"
-SCHEMA_VERSION = 2  # 2: cells.confidence and reports.ocr (OCR readings)
+SCHEMA_VERSION = 2  # 2: cells.confidence and reports.ocr (OCR readings), runs.listings
 
 
 def default_db_path() -> Path:
@@ -47,7 +47,7 @@ def open_db(path: str | Path, create: bool = True, any_thread: bool = False) -> 
 TABLES = {
     "runs": ({"id": int, "kind": str, "started_at": str, "ended_at": str, "status": str, "warc_path": str,
               "documents": int, "documents_new": int, "reports_new": int, "reports_changed": int,
-              "reports_unchanged": int, "not_reports": int, "errors": int, "pages": int, "not_modified": int,
+              "reports_unchanged": int, "not_reports": int, "errors": int, "pages": int, "listings": int, "not_modified": int,
               "resumed": int, "vanished": int, "blocked_hosts": str, "error_kinds": str, "note": str}, "id"),
     "agencies": ({"id": int, "name": str, "level": str, "region": str, "site": str, "code": str}, "id"),
     "blobs": ({"sha256": str, "content": bytes}, "sha256"),

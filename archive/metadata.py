@@ -130,7 +130,7 @@ TABLES: dict[str, dict] = {
             "content_type": "内容类型 / content type",
             "format": "格式 / format",
             "encoding": "编码 / text encoding",
-            "status": "状态 / status: report | not_report | error",
+            "status": "状态 / status: report | not_report | unreadable | listing (a list page kept as evidence, not read)",
             "reason": "原因 / reason",
             "extractor_version": "提取程序版本 / extractor version",
             "first_seen": "首次发现 / first seen",
@@ -163,6 +163,7 @@ TABLES: dict[str, dict] = {
             "documents_new": "新文档 / new documents", "reports_new": "新报告 / new reports",
             "reports_changed": "变更报告 / changed reports", "reports_unchanged": "未变报告 / unchanged reports",
             "not_reports": "非报告 / not reports", "errors": "错误 / errors", "note": "备注 / note",
+            "listings": "栏目页 / listing pages archived (evidence of where reports were linked)",
         },
     },
     "report_documents": {

@@ -11,7 +11,8 @@ from .store import Fetched, extract_safely, now
 
 def reextract_all(db, only_outdated: bool = False) -> Counter:
     counts: Counter = Counter()
-    where = "where extractor_version != ?" if only_outdated else ""
+    where = "where status != 'listing'"  # listing pages are evidence, never read for cells
+    where += " and extractor_version != ?" if only_outdated else ""
     params = [EXTRACTOR_VERSION] if only_outdated else []
     for document in list(db.query(f"select sha256, content_type from documents {where} order by first_seen", params)):
         counts[reextract_document(db, document["sha256"], document["content_type"])] += 1

@@ -42,11 +42,16 @@ class Fetched:
         return hashlib.sha256(self.body).hexdigest()
 
 
+# A listing page (site root, report column, its further pages): followed for its links and
+# archived as the evidence of where and when a report was linked, never read for cells.
+LISTING = ([], "listing", "", {})
+
+
 @dataclass
 class Outcome:
     sha256: str
     document_new: bool
-    status: str  # report | not_report | unreadable
+    status: str  # report | not_report | unreadable | listing
     reason: str = ""
     report_changes: list[tuple[int, str]] = field(default_factory=list)  # (report id, new|changed|unchanged)
 
@@ -67,6 +72,9 @@ class Run:
         outcome = record(self.db, fetched, self.id, agency_hint, extraction)
         if self.warc:
             self.warc.write(fetched)
+        if outcome.status == "listing":
+            self.counts["listings"] += 1
+            return outcome
         self.counts["documents"] += 1
         self.counts["documents_new"] += outcome.document_new
         self.counts["not_reports"] += outcome.status == "not_report"
@@ -92,10 +100,13 @@ def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agen
     outside the transaction, by a caller that extracts several documents at once."""
     sha = fetched.sha256
     with db.atomic():
-        if db["documents"].count_where("sha256 = ?", [sha]):
+        known = next(db.query("select status from documents where sha256 = ?", [sha]), None)
+        # Bytes first archived as a listing page and now sent as a document are read now.
+        if known and not (known["status"] == "listing" and extraction is not LISTING):
             outcome = _link_known(db, fetched, sha)
         else:
-            db["blobs"].insert({"sha256": sha, "content": fetched.body})
+            if known is None:
+                db["blobs"].insert({"sha256": sha, "content": fetched.body})
             outcome = _extract_new(db, fetched, sha, agency_hint, extraction or extract_safely(fetched))
         _insert_fetch(db, fetched, sha, run_id)
     return outcome
@@ -114,11 +125,13 @@ def _insert_fetch(db, fetched: Fetched, sha: str, run_id: int | None) -> None:
 
 def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None, extraction: tuple) -> Outcome:
     reports, status, reason, meta = extraction
-    db["documents"].insert({
-        "sha256": sha, "size": len(fetched.body), "content_type": fetched.content_type,
-        "format": meta.get("format"), "encoding": meta.get("encoding"), "status": status, "reason": reason,
-        "extractor_version": EXTRACTOR_VERSION, "first_seen": fetched.fetched_at, "extracted_at": now(),
-    })
+    row = {"sha256": sha, "size": len(fetched.body), "content_type": fetched.content_type,
+           "format": meta.get("format"), "encoding": meta.get("encoding"), "status": status, "reason": reason,
+           "extractor_version": EXTRACTOR_VERSION, "extracted_at": now()}
+    if db["documents"].count_where("sha256 = ?", [sha]):  # archived as a listing page before: read now
+        db["documents"].update(sha, row)
+    else:
+        db["documents"].insert(row | {"first_seen": fetched.fetched_at})
     # A report's source is where the document is now: the address after any redirects.
     changes = store_reports(db, reports, sha, fetched.final_url or fetched.url, fetched.fetched_at, agency_hint)
     return Outcome(sha, True, status, reason, changes)

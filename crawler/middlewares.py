@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import HtmlResponse
+from scrapy.http import Headers, HtmlResponse
+from scrapy.responsetypes import responsetypes
 
 BLOCK_STATUSES = {403: "forbidden", 412: "js_challenge (瑞数)", 429: "rate_limited", 521: "js_challenge (加速乐)"}
 
@@ -143,12 +144,21 @@ class ConditionalRequests:
     def process_response(self, request, response, spider=None):
         if response.status != 304:
             return response
-        body = self.recorder.archived_body(request.url)
-        if body is None:
+        archived = self.recorder.archived(request.url)
+        if archived is None:
             return response
+        body, archived_headers = archived
         self.crawler.stats.inc_value("nianbao/not_modified")
         request.meta["not_modified"] = True
-        return response.replace(status=200, body=body, flags=[*response.flags, "not_modified"])
+        # A 304 carries no Content-Type: the archived one says whether this is a page to read
+        # links from (and in which encoding) or a file.
+        headers = Headers(response.headers)
+        content_type = next((v for k, v in archived_headers.items() if k.lower() == "content-type"), None)
+        if content_type:
+            headers["Content-Type"] = content_type
+        kind = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return kind(url=response.url, status=200, headers=headers, body=body, request=request,
+                    flags=[*response.flags, "not_modified"])
 
 
 class BackoffRetry(RetryMiddleware):

@@ -11,7 +11,7 @@ from collections import Counter
 from twisted.python.threadpool import ThreadPool
 
 from archive.db import open_db
-from archive.store import Fetched, Run, now
+from archive.store import LISTING, Fetched, Run, now
 from archive.warc import warc_dir_for
 from archive.workers import ExtractionPool
 
@@ -89,11 +89,16 @@ class CrawlRecorder:
         return found
 
     def archived_body(self, url: str) -> bytes | None:
+        archived = self.archived(url)
+        return archived[0] if archived else None
+
+    def archived(self, url: str) -> tuple[bytes, dict[str, str]] | None:
+        """The body and response headers of the last successful fetch of this URL."""
         fetch = self.last_fetch(url)
         if not fetch:
             return None
         blob = next(self.reader.query("select content from blobs where sha256 = ?", [fetch["sha256"]]), None)
-        return blob["content"] if blob else None
+        return (blob["content"], json.loads(fetch["headers"] or "{}")) if blob else None
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -110,15 +115,18 @@ class CrawlRecorder:
                                                                          extraction))
 
     def needs_extraction(self, item) -> bool:
-        return not (item.extra.get("from_archive") or item.status in (404, 410) or self.known(item.body))
+        return not (item.kind == "listing" or item.extra.get("from_archive") or item.status in (404, 410)
+                    or self.known(item.body))
 
     def extract(self, item) -> tuple | None:
         """The extraction `take` needs for this item, done in a worker process (None: none needed)."""
         return self.extraction.extract(self.fetched(item)) if self.needs_extraction(item) else None
 
     def known(self, body: bytes) -> bool:
+        """Archived and read before (bytes archived only as a listing page are not read yet)."""
         sha = hashlib.sha256(body).hexdigest()
-        return next(self.reader.query("select 1 from documents where sha256 = ?", [sha]), None) is not None
+        row = next(self.reader.query("select status from documents where sha256 = ?", [sha]), None)
+        return row is not None and row["status"] != "listing"
 
     @staticmethod
     def fetched(item) -> Fetched:
@@ -130,6 +138,8 @@ class CrawlRecorder:
         if item.extra.get("from_archive"):
             self.counts["resumed"] += 1
             return "resumed"
+        if item.kind == "listing":
+            return self.record(item, LISTING)
         if item.status in (404, 410):
             return f"vanished ({self.mark_vanished(item.url)} report(s))"
         return self.record(item, extraction)
@@ -137,8 +147,8 @@ class CrawlRecorder:
     def record(self, item, extraction: tuple | None = None) -> str:
         """Archive one document; returns what happened (new, changed, unchanged, not_report, …)."""
         outcome = self.run.record(self.fetched(item), item.agency, extraction)
-        self.counts["pages"] += 1
-        if item.status == 304:
+        self.counts["listings" if item.kind == "listing" else "pages"] += 1
+        if item.status == 304 and item.kind != "listing":
             self.counts["not_modified"] += 1
         changes = [change for _, change in outcome.report_changes]
         return ",".join(changes) or outcome.status
@@ -164,7 +174,8 @@ class CrawlRecorder:
         self.pool.stop()  # waits for the documents still being written
         summary = self.run.finish(status)
         summary["errors"] += sum((error_kinds or {}).values())  # unreadable documents and failed fetches
-        extra = {"errors": summary["errors"], "pages": self.counts["pages"], "not_modified": self.counts["not_modified"],
+        extra = {"errors": summary["errors"], "pages": self.counts["pages"], "listings": self.counts["listings"],
+                 "not_modified": self.counts["not_modified"],
                  "resumed": self.counts["resumed"],
                  "error_kinds": json.dumps(error_kinds or {}),
                  "vanished": self.counts["vanished"], "blocked_hosts": json.dumps(self.blocked, ensure_ascii=False)}

@@ -334,3 +334,21 @@ def test_an_archive_of_the_first_schema_gains_the_new_columns_and_keeps_its_data
     assert next(db.query("select count(*) n from cell_provenance where confidence is null"))["n"] == len(before)
     ingest_files(db, expand([SEEDS]))  # and it takes new documents, text ones without OCR
     assert {r["ocr"] for r in db.query("select ocr from reports")} == {0, None}
+
+
+def test_a_listing_page_is_kept_as_evidence_and_read_only_when_it_comes_as_a_document(tmp_path):
+    from archive.store import LISTING
+
+    db = open_db(tmp_path / "a.db")
+    run = Run(db, "crawl")
+    body = SEED_000.read_bytes()  # bytes that are a report, first met as a "listing"
+    listed = run.record(Fetched("https://www.a.gov.cn/zfxxgknb/index.html", body), "桐乡市", LISTING)
+    assert listed.status == "listing" and run.counts["listings"] == 1 and run.counts["documents"] == 0
+    assert db["documents"].get(listed.sha256)["status"] == "listing" and db["reports"].count == 0
+    assert reextract_all(db)["listing"] == 0 and db["reports"].count == 0  # never read for cells
+    again = run.record(Fetched("https://www.a.gov.cn/zfxxgknb/index.html", body), "桐乡市", LISTING)
+    assert again.status == "listing" and db["fetches"].count == 2 and db["reports"].count == 0
+    read = run.record(Fetched("https://www.a.gov.cn/zfxxgknb/t1.html", body), "桐乡市")
+    assert read.status == "report" and db["reports"].count == 1
+    document = db["documents"].get(read.sha256)
+    assert document["status"] == "report" and document["first_seen"] == db["fetches"].get(1)["fetched_at"]

@@ -111,6 +111,16 @@ def test_every_fetch_has_provenance_and_the_run_has_counts(first_crawl):
                         "or run_id is null").fetchone()[0] == 0
     run = last_run(first_crawl["db"])
     assert run["kind"] == "crawl" and run["status"] == "done" and run["reports_new"] > 0 and run["pages"] > 0
+    # Every page the server answered is in the archive, listing pages included (not read for cells).
+    archived = {(urlsplit(u).netloc, path_of(u)) for row in conn.execute("select url, final_url from fetches")
+                for u in row}
+    answered = {(host, path) for host, _m, path, status, _h in first_crawl["requests"]
+                if status == 200 and path != "/robots.txt"}
+    assert answered - archived == set()
+    listings = conn.execute("select count(*) from documents where status = 'listing'").fetchone()[0]
+    assert run["listings"] >= listings > 0
+    assert conn.execute("select count(*) from reports join documents on sha256 = document_sha256 "
+                        "where documents.status = 'listing'").fetchone()[0] == 0
 
 
 def test_second_crawl_downloads_and_extracts_nothing_unchanged(web, first_crawl):
@@ -124,6 +134,9 @@ def test_second_crawl_downloads_and_extracts_nothing_unchanged(web, first_crawl)
     again = [r for r in web.requests()[before:] if r[2] in document_paths and r[1] == "GET"]
     downloaded = [(host, path, status) for host, _method, path, status, _headers in again if status != 304]
     assert again and not downloaded, downloaded
+    pages_again = [(path, status) for _host, method, path, status, _h in web.requests()[before:]
+                   if method == "GET" and path != "/robots.txt" and status == 200]
+    assert pages_again == []  # listing pages too: nothing unchanged is downloaded again
     assert conn.execute("select count(*) from documents").fetchone()[0] == documents
     assert conn.execute("select max(extracted_at) from documents").fetchone()[0] == extracted
     run = last_run(db)

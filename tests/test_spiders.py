@@ -198,3 +198,55 @@ def test_retries_back_off_exponentially():
         request = middleware.process_response(request, HtmlResponse(request.url, status=503, body=b""))
         delays.append(request.meta["backoff_seconds"])
     assert delays == [1.5, 3.0, 5, 5]
+
+
+class ArchiveStandIn:
+    """What ConditionalRequests asks of the crawl recorder, with one archived page and one PDF."""
+
+    def __init__(self, archived: dict):
+        self.archived_pages = archived
+
+    def validators(self, url):
+        return {"If-None-Match": '"v1"'} if url in self.archived_pages else {}
+
+    def archived(self, url):
+        return self.archived_pages.get(url)
+
+
+def test_a_304_is_answered_with_the_archived_page_readable_as_it_was():
+    from scrapy.http import Response
+
+    from crawler.middlewares import ConditionalRequests
+
+    listing = "https://www.a.gov.cn/zfxxgknb/index.html"
+    pdf = "https://www.a.gov.cn/zfxxgknb/P0201.pdf"
+    gbk = TRS_LIST.replace("<html>", '<html><meta charset="gbk">').encode("gbk")
+    middleware = ConditionalRequests(get_crawler(), ArchiveStandIn({
+        listing: (gbk, {"Content-Type": "text/html; charset=GBK", "ETag": '"v1"'}),
+        pdf: (b"%PDF-1.7 ...", {"content-type": "application/pdf"}),
+    }))
+    request = Request(listing, meta={"agency": "某某市公安局", "family": "trs", "column": True})
+    middleware.process_request(request)
+    assert request.headers[b"If-None-Match"] == b'"v1"'
+    # Scrapy makes a bare Response of a 304: no Content-Type, no body, no links.
+    answered = middleware.process_response(request, Response(listing, status=304, request=request))
+    assert isinstance(answered, HtmlResponse) and answered.status == 200 and "not_modified" in answered.flags
+    assert "某某市公安局2023年政府信息公开工作年度报告" in answered.text
+    followed = [r.url for r in requests_of(spider(TrsSpider).parse_listing(answered))]
+    assert "https://www.a.gov.cn/zfxxgknb/202401/t20240126_1.html" in followed
+    pdf_request = Request(pdf)
+    answered_pdf = middleware.process_response(pdf_request, Response(pdf, status=304, request=pdf_request))
+    assert not isinstance(answered_pdf, HtmlResponse) and answered_pdf.body.startswith(b"%PDF")
+
+
+def test_listing_pages_are_archived_once_each_and_not_read():
+    from crawler.items import DocumentItem
+
+    trs = spider(TrsSpider)
+    results = list(trs.parse_listing(page("https://www.a.gov.cn/zfxxgknb/index.html", TRS_LIST,
+                                          {"family": "trs", "column": True})))
+    items = [r for r in results if isinstance(r, DocumentItem)]
+    assert [(i.kind, i.url) for i in items] == [("listing", "https://www.a.gov.cn/zfxxgknb/index.html")]
+    root = page("https://www.a.gov.cn/", '<a href="/zfxxgknb/index.html">政府信息公开年报</a>', {"depth_left": 3})
+    items = [r for r in spider(GenericSpider).parse_root(root) if isinstance(r, DocumentItem)]
+    assert [i.kind for i in items] == ["listing"]  # the root read as a listing too, archived once

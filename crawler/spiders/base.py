@@ -1,8 +1,10 @@
 """The report spider: from a site or column, through listings and pagination, to reports
 and their attachments. Each CMS family subclass says only how its listings page.
 
-Every report page and attachment becomes a DocumentItem; the archive pipeline stores it
-with provenance and extracts it. A listing page is followed, not archived.
+Every response becomes a DocumentItem; the archive pipeline stores it with provenance.
+Report pages and attachments are extracted; listing pages (site roots, report columns and
+their further pages, XML records) are archived as the evidence of where and when a report
+was linked, and not read for cells.
 """
 
 import re
@@ -48,6 +50,7 @@ class ReportSpider(scrapy.Spider):
 
     def parse_root(self, response):
         """A site root or an OGI portal page: follow the link that names the report column."""
+        yield self.item(response, "listing")
         meta = own_meta(response)
         meta["family"] = meta.get("family") or cms.fingerprint(response.text)
         links = self.links(response)
@@ -65,11 +68,13 @@ class ReportSpider(scrapy.Spider):
                 continue
             yield response.follow(href, callback, meta=meta | {"depth_left": depth, "column": bool(column)},
                                   errback=self.failed)
-        yield from self.parse_listing(response, column=False)
+        yield from self.parse_listing(response, column=False, archive=False)
 
     # --- listings -------------------------------------------------------------------------
 
-    def parse_listing(self, response, column: bool = True):
+    def parse_listing(self, response, column: bool = True, archive: bool = True):
+        if archive:
+            yield self.item(response, "listing")
         meta = own_meta(response)
         if meta.get("family") in (None, "generic"):  # a list page shows its CMS better than a portal root
             meta["family"] = cms.fingerprint(response.text)
@@ -84,6 +89,7 @@ class ReportSpider(scrapy.Spider):
 
     def parse_records(self, response):
         """A Hanweb dataproxy reply: XML whose records are list items."""
+        yield self.item(response, "listing")
         yield from self.follow_reports(response, self.links(response), True, own_meta(response))
 
     def follow_reports(self, response, links, in_column: bool, meta: dict):
