@@ -49,5 +49,9 @@ NIANBAO_ALLOW_LOCAL = False
 NIANBAO_EXTRACTION_PROCESSES = None
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# No console into a running crawl: Scrapy's telnet console and its remote-control HTTP server
+# (which runs Python code sent to it) are off, and the latter is not even imported.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None}
 LOG_LEVEL = "WARNING"  # progress lines come from the nianbao.crawl logger

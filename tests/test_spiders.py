@@ -250,3 +250,15 @@ def test_listing_pages_are_archived_once_each_and_not_read():
     root = page("https://www.a.gov.cn/", '<a href="/zfxxgknb/index.html">政府信息公开年报</a>', {"depth_left": 3})
     items = [r for r in spider(GenericSpider).parse_root(root) if isinstance(r, DocumentItem)]
     assert [i.kind for i in items] == ["listing"]  # the root read as a listing too, archived once
+
+
+def test_a_crawl_opens_no_console_into_itself():
+    from crawler.run import crawl_settings
+
+    settings = crawl_settings(None, allow_local=False)
+    assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
+    from scrapy.utils.conf import build_component_list
+
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "scrapy.extensions.corestats.CoreStats" in extensions
+    assert not any("remote_control" in name for name in extensions)
