@@ -6,8 +6,8 @@ two added up. Worker processes are forked from a server that has already importe
 extractor, started when the crawl starts, so the first document waits for nothing.
 
 A worker that dies (a crash in a native library, the kernel's OOM killer) breaks the pool:
-the pool is replaced and each document that was in it is tried once more; a document that
-kills a worker twice is archived as unreadable with that reason. Where processes cannot be
+the pool is replaced and each document that was in it is read again in a process of its own;
+the document that kills that one too is archived as unreadable with that reason. Where processes cannot be
 started at all, extraction happens in the calling thread, as before.
 """
 
@@ -42,6 +42,7 @@ class ExtractionPool:
         self.processes = default_processes() if processes is None else processes
         self.function = extract  # Fetched → extraction tuple; importable by name (it goes to the workers)
         self._lock = threading.Lock()
+        self._alone_lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         # Starting the workers takes a moment (the fork server imports the extractor): it is done
         # on a thread of its own while the crawl starts, and the first document waits for it.
@@ -57,13 +58,14 @@ class ExtractionPool:
         finally:
             self._started.set()
 
-    def _start(self) -> ProcessPoolExecutor | None:
+    def _start(self, processes: int | None = None) -> ProcessPoolExecutor | None:
         try:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["archive.store", "extract.report", "extract.htmldoc", "extract.pdf",
                                             "extract.doc", "extract.word"])
-            executor = ProcessPoolExecutor(self.processes, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
-            for _ in range(self.processes):
+            processes = processes or self.processes
+            executor = ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
+            for _ in range(processes):
                 executor.submit(_ready)
             return executor
         except (OSError, ValueError, ImportError, NotImplementedError) as err:
@@ -73,17 +75,30 @@ class ExtractionPool:
     def extract(self, fetched: Fetched) -> tuple:
         """extract_safely(fetched), in a worker process when there are some. Blocks: call it from a thread."""
         self._started.wait()
-        for _attempt in range(2):
-            executor = self._executor
-            if executor is None:
-                return self.function(fetched)
+        executor = self._executor
+        if executor is None:
+            return self.function(fetched)
+        try:
+            return executor.submit(self.function, fetched).result()
+        except BrokenProcessPool:
+            self._replace(executor)
+        except RuntimeError:
+            pass  # another thread replaced the broken pool meanwhile
+        return self._alone(fetched)
+
+    def _alone(self, fetched: Fetched) -> tuple:
+        """A document that was in a pool when a worker died, read again in a process of its own:
+        only the document that kills its process is lost, not the ones beside it."""
+        with self._alone_lock:
+            solo = self._start(1)
+            if solo is None:
+                return [], "unreadable", "extractor error: the extracting process died", {}
             try:
-                return executor.submit(self.function, fetched).result()
+                return solo.submit(self.function, fetched).result()
             except BrokenProcessPool:
-                self._replace(executor)
-            except RuntimeError:  # shut down meanwhile: finish this one here
-                return self.function(fetched)
-        return [], "unreadable", "extractor error: the extracting process died on this document (twice)", {}
+                return [], "unreadable", "extractor error: the extracting process died on this document", {}
+            finally:
+                solo.shutdown(wait=True, cancel_futures=True)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
