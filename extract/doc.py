@@ -68,34 +68,43 @@ def read_doc(data: bytes) -> Document:
 
 
 def _read(data: bytes) -> Document:
-    streams = _streams(data)
-    if "WordDocument" not in streams:
-        raise ExtractionError("corrupt DOC: no WordDocument stream")
-    fib = Fib.parse(streams["WordDocument"])
-    table = streams.get(fib.table_stream)
-    if table is None:
-        raise NotNative(f"no {fib.table_stream} stream")
-    word = streams["WordDocument"]
-    pieces = Pieces.parse(word, _slice(table, *fib.clx, "piece table"))
-    limits.check(fib.ccp_text <= limits.MAX_DOC_CHARS, f"a DOC of {fib.ccp_text} characters")
-    text = pieces.text(word, fib.ccp_text)
-    papx = PropertyRuns.paragraphs(word, _slice(table, *fib.plcf_bte_papx, "paragraph properties"))
-    deleted = PropertyRuns.characters(word, _slice(table, *fib.plcf_bte_chpx, "character properties")) \
-        .deleted_ranges()
-    papx.data = streams.get("Data", b"")
-    rows = DocWalker(text, pieces.fc_at, papx, deleted).rows()
-    return Document(rows, "doc", "", _summary_title(streams.get("\x05SummaryInformation")), {})
+    with _open(data) as ole:
+        word = _stream(ole, "WordDocument")
+        if word is None:
+            raise ExtractionError("corrupt DOC: no WordDocument stream")
+        fib = Fib.parse(word)
+        table = _stream(ole, fib.table_stream)
+        if table is None:
+            raise NotNative(f"no {fib.table_stream} stream")
+        pieces = Pieces.parse(word, _slice(table, *fib.clx, "piece table"))
+        limits.check(fib.ccp_text <= limits.MAX_DOC_CHARS, f"a DOC of {fib.ccp_text} characters")
+        text = pieces.text(word, fib.ccp_text)
+        papx = PropertyRuns.paragraphs(word, _slice(table, *fib.plcf_bte_papx, "paragraph properties"))
+        if papx.has_huge():  # the Data stream also holds the pictures: read only when needed
+            papx.data = _stream(ole, "Data") or b""
+        chpx = PropertyRuns.characters(word, _slice(table, *fib.plcf_bte_chpx, "character properties"))
+        rows = DocWalker(text, pieces.fc_at, papx, chpx.deleted_ranges()).rows()
+        title = _summary_title(_stream(ole, "\x05SummaryInformation"))
+    return Document(rows, "doc", "", title, {})
 
 
-def _streams(data: bytes) -> dict[str, bytes]:
+_OLE_ERRORS = (OSError, ValueError, IndexError, struct.error, TypeError, AttributeError)
+
+
+def _open(data: bytes):
     import olefile
 
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            wanted = ("WordDocument", "0Table", "1Table", "Data", "\x05SummaryInformation")
-            return {name: ole.openstream(name).read() for name in wanted if ole.exists(name)}
-    except (OSError, ValueError, IndexError, struct.error, TypeError, AttributeError) as err:
+        return olefile.OleFileIO(io.BytesIO(data))
+    except _OLE_ERRORS as err:
         raise ExtractionError(f"corrupt DOC (Compound File): {err}") from None
+
+
+def _stream(ole, name: str) -> bytes | None:
+    try:
+        return ole.openstream(name).read() if ole.exists(name) else None
+    except _OLE_ERRORS as err:
+        raise ExtractionError(f"corrupt DOC (Compound File stream {name!r}): {err}") from None
 
 
 def _slice(stream: bytes, offset: int, size: int, what: str) -> bytes:
@@ -213,6 +222,9 @@ class Pieces:
         return piece.fc + (cp - piece.cp) * (1 if piece.compressed else 2)
 
 
+_HUGE_PAPX = struct.pack("<H", SPRM_P_HUGE_PAPX)
+
+
 class PropertyRuns:
     """Runs of file offsets and the property modifiers (grpprl) that apply to each."""
 
@@ -243,12 +255,15 @@ class PropertyRuns:
         runs.sort(key=lambda run: run[0])
         return cls([r[0] for r in runs], [r[1] for r in runs], [r[2] for r in runs])
 
+    def has_huge(self) -> bool:
+        return any(grpprl[:2] == _HUGE_PAPX for grpprl in self.grpprls)
+
     def at(self, fc: int) -> bytes:
         i = bisect.bisect_right(self.starts, fc) - 1
         if i < 0 or fc >= self.ends[i]:
             return b""
         grpprl = self.grpprls[i]
-        if grpprl[:2] == struct.pack("<H", SPRM_P_HUGE_PAPX) and len(grpprl) >= 6:
+        if grpprl[:2] == _HUGE_PAPX and len(grpprl) >= 6:
             at = _u32(grpprl, 2)
             grpprl = self.data[at + 2:at + 2 + _u16(self.data, at)]
         return grpprl
