@@ -14,4 +14,5 @@ class DocumentItem:
     agency: str
     kind: str  # report_page | attachment | listing
     referer: str | None = None
+    method: str = "GET"  # POST for Hanweb's dataproxy.jsp listing records
     extra: dict = field(default_factory=dict)

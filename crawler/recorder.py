@@ -73,6 +73,7 @@ class CrawlRecorder:
     def last_fetch(self, url: str) -> dict | None:
         return next(self.reader.query(
             "select sha256, headers, status from fetches where (url = ? or final_url = ?) and status = 200 "
+            "and method = 'GET' "
             "order by id desc limit 1", [url, url]), None)
 
     def validators(self, url: str) -> dict[str, str]:
@@ -131,7 +132,8 @@ class CrawlRecorder:
     @staticmethod
     def fetched(item) -> Fetched:
         return Fetched(item.url, item.body, item.fetched_at, status=item.status, headers=item.headers,
-                       final_url=item.final_url, content_type=item.headers.get("Content-Type"))
+                       final_url=item.final_url, content_type=item.headers.get("Content-Type"),
+                       method=getattr(item, "method", "GET"))
 
     def take(self, item, extraction: tuple | None = None) -> str:
         """One document from a spider: archived, or — a report address now 404/410 — marked vanished."""

@@ -121,6 +121,8 @@ def test_every_fetch_has_provenance_and_the_run_has_counts(first_crawl):
     assert run["listings"] >= listings > 0
     assert conn.execute("select count(*) from reports join documents on sha256 = document_sha256 "
                         "where documents.status = 'listing'").fetchone()[0] == 0
+    methods = {m for (m,) in conn.execute("select method from fetches where url like '%dataproxy.jsp%'")}
+    assert methods == {"POST"}  # Hanweb's XML records are asked for by POST, and recorded so
 
 
 def test_second_crawl_downloads_and_extracts_nothing_unchanged(web, first_crawl):

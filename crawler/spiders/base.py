@@ -135,6 +135,7 @@ class ReportSpider(scrapy.Spider):
             agency=response.meta["agency"],
             kind=kind,
             referer=(response.request.headers.get("Referer") or b"").decode("latin-1") or None,
+            method=response.request.method,
             extra={"from_archive": "from_archive" in response.flags},
         )
 
