@@ -91,14 +91,15 @@ def _read_page(pdf, index: int) -> tuple[Page, bool]:
     except pdfium.PdfiumError as err:
         raise ExtractionError(f"damaged PDF: page {index + 1} cannot be read ({err})") from None
     try:
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed, after the page's /Rotate
         limits.check(0 < width <= limits.MAX_PAGE_SIDE_PT and 0 < height <= limits.MAX_PAGE_SIDE_PT,
                      f"page {index + 1} measures {width:.0f}×{height:.0f} pt")
         result = Page(index + 1, width, height)
-        has_images = _read_paths(raw, page, result, height)
+        place = displayed(page.get_rotation(), width, height)
+        has_images = _read_paths(raw, page, result, place)
         textpage = page.get_textpage()
         try:
-            result.glyphs = _glyphs(raw, textpage, height, index + 1)
+            result.glyphs = _glyphs(raw, textpage, place, index + 1)
         finally:
             textpage.close()
     finally:
@@ -106,7 +107,23 @@ def _read_page(pdf, index: int) -> tuple[Page, bool]:
     return result, has_images
 
 
-def _glyphs(raw, textpage, height: float, number: int) -> list[Glyph]:
+def displayed(rotation: int, width: float, height: float):
+    """(x, y) in PDF user space (y up) → (x, y) on the page as displayed (y down).
+
+    A page with /Rotate is shown turned clockwise: a landscape table printed on a portrait
+    page is written turned the other way in user space, and reads upright only once turned.
+    ``width`` and ``height`` are the displayed page's.
+    """
+    if rotation == 90:
+        return lambda x, y: (y, x)
+    if rotation == 180:
+        return lambda x, y: (width - x, y)
+    if rotation == 270:
+        return lambda x, y: (width - y, height - x)
+    return lambda x, y: (x, height - y)
+
+
+def _glyphs(raw, textpage, place, number: int) -> list[Glyph]:
     tp = textpage.raw
     count = raw.FPDFText_CountChars(tp)
     limits.check(count <= limits.MAX_CHARS_PER_PAGE, f"page {number} holds {count} characters")
@@ -136,7 +153,8 @@ def _glyphs(raw, textpage, height: float, number: int) -> list[Glyph]:
         size = raw.FPDFText_GetFontSize(tp, i) or (top.value - bottom.value)
         if ch.isspace():
             ch = " "
-        glyphs.append(Glyph(ch, left.value, height - top.value, right.value, height - bottom.value, size))
+        (x0, y0), (x1, y1) = place(left.value, top.value), place(right.value, bottom.value)
+        glyphs.append(Glyph(ch, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), size))
     if glyphs and bad > 0.3 * len(glyphs):
         return []  # no usable text layer (fonts without a Unicode map): a case for OCR
     return glyphs if any(g.text != " " for g in glyphs) else []
@@ -152,7 +170,7 @@ def _compose(m, n):
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _read_paths(raw, page, out: Page, height: float) -> bool:
+def _read_paths(raw, page, out: Page, place) -> bool:
     """Straight visible strokes → horizontal and vertical segments; True if the page has images."""
     budget = {"paths": 0, "segments": 0, "images": 0}
 
@@ -166,7 +184,7 @@ def _read_paths(raw, page, out: Page, height: float) -> bool:
                 budget["paths"] += 1
                 limits.check(budget["paths"] <= limits.MAX_PATHS_PER_PAGE,
                              f"page {out.number} draws over {limits.MAX_PATHS_PER_PAGE} paths")
-                _path_segments(raw, obj, _compose(_object_matrix(raw, obj), matrix), out, height, budget)
+                _path_segments(raw, obj, _compose(_object_matrix(raw, obj), matrix), out, place, budget)
             elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
                 walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj,
                      _compose(_object_matrix(raw, obj), matrix), depth + 1)
@@ -195,7 +213,7 @@ def _visible(raw, obj) -> tuple[bool, bool]:
         raw.FPDFPageObj_GetFillColor)
 
 
-def _path_segments(raw, obj, matrix, out: Page, height: float, budget: dict) -> None:
+def _path_segments(raw, obj, matrix, out: Page, place, budget: dict) -> None:
     stroked, filled = _visible(raw, obj)
     if not (stroked or filled):
         return
@@ -211,7 +229,7 @@ def _path_segments(raw, obj, matrix, out: Page, height: float, budget: dict) -> 
     for i in range(n):
         seg = raw.FPDFPath_GetPathSegment(obj, i)
         raw.FPDFPathSegment_GetPoint(seg, x, y)
-        point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+        point = place(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             start = current = point

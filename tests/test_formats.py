@@ -104,6 +104,44 @@ def test_pdf_tables_span_pages_and_rows_are_exact(rendered):
     assert spanning >= len(rendered) // 2
 
 
+def turned_pdf(data: bytes, quarters: int) -> bytes:
+    """The same pages written turned back by ``quarters`` × 90° in user space, with /Rotate set so
+    they display upright again: how some drivers print landscape or rotated pages."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(data)
+    for page in pdf:
+        w, h = page.get_size()
+        matrix, box = {1: ((0, 1, -1, 0, h, 0), (0, 0, h, w)), 2: ((-1, 0, 0, -1, w, h), (0, 0, w, h)),
+                       3: ((0, -1, 1, 0, 0, w), (0, 0, h, w))}[quarters]
+        for j in range(raw.FPDFPage_CountObjects(page.raw)):
+            raw.FPDFPageObj_Transform(raw.FPDFPage_GetObject(page.raw, j), *matrix)
+        raw.FPDFPage_SetMediaBox(page.raw, *box)
+        raw.FPDFPage_SetCropBox(page.raw, *box)
+        raw.FPDFPage_SetRotation(page.raw, quarters)
+        raw.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@needs_soffice
+def test_pages_with_rotate_are_read_as_displayed(rendered):
+    import pypdfium2 as pdfium
+
+    failures = {}
+    for key in SEEDS[:4]:
+        expected, files = rendered[key]
+        data = files["pdf"].read_bytes()
+        for quarters in (1, 2, 3):
+            turned = turned_pdf(data, quarters)
+            assert pdfium.PdfDocument(turned)[0].get_rotation() == 90 * quarters
+            if p := problems(expected, turned, want_pages=True):
+                failures[(key, quarters)] = p
+    assert not failures, _show(failures)
+
+
 @needs_soffice
 def test_doc_gives_every_cell(rendered):
     failures = {}
