@@ -134,7 +134,7 @@ def main() -> None:
             if total:
                 line += f"; all cells right in {whole}/{len(pdfs)} docs, cells right {cells}/{total}"
             lines.append(line)
-        for name, files in (("docx", paths), ("doc (with conversion)", docs)):
+        for name, files in (("docx", paths), ("doc (native reader)", docs)):
             times, whole = [], 0
             for path in files:
                 seconds, result = timed(extract_reports, path.read_bytes(), 1 if path.suffix == ".doc" else args.repeat)

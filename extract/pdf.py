@@ -10,6 +10,7 @@ formats.py can hand it to OCR. pdfium is not thread-safe, so calls are serialise
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import threading
 import time
@@ -94,11 +95,20 @@ def _read_page(pdf, index: int) -> tuple[Page, bool]:
         width, height = page.get_size()  # as displayed, after the page's /Rotate
         limits.check(0 < width <= limits.MAX_PAGE_SIDE_PT and 0 < height <= limits.MAX_PAGE_SIDE_PT,
                      f"page {index + 1} measures {width:.0f}×{height:.0f} pt")
-        result = Page(index + 1, width, height)
-        place = displayed(page.get_rotation(), width, height)
-        has_images = _read_paths(raw, page, result, place)
+        rotation = page.get_rotation()
+        if rotation in (90, 270):
+            width, height = height, width  # the page in user space
         textpage = page.get_textpage()
         try:
+            # Read the page the way its text runs: usually as displayed (/Rotate), but a table
+            # turned on its page without /Rotate, or turned back by it, is read upright too.
+            turned = _text_rotation(raw, textpage)
+            rotation = rotation if turned is None else turned
+            if rotation in (90, 270):
+                width, height = height, width
+            result = Page(index + 1, width, height)
+            place = displayed(rotation, width, height)
+            has_images = _read_paths(raw, page, result, place)
             result.glyphs = _glyphs(raw, textpage, place, index + 1)
         finally:
             textpage.close()
@@ -107,12 +117,31 @@ def _read_page(pdf, index: int) -> tuple[Page, bool]:
     return result, has_images
 
 
+def _text_rotation(raw, textpage) -> int | None:
+    """How far (clockwise, 0/90/180/270) the page must turn for most of its text to run left to
+    right (pdfium gives each character's angle, clockwise in user space); None when no
+    direction holds most of the text."""
+    tp = textpage.raw
+    turns = [0, 0, 0, 0]
+    for i in range(min(raw.FPDFText_CountChars(tp), 2000)):
+        code = raw.FPDFText_GetUnicode(tp, i)
+        if code <= 0x20 or raw.FPDFText_IsGenerated(tp, i) == 1:
+            continue
+        angle = raw.FPDFText_GetCharAngle(tp, i)
+        if angle >= 0:
+            turns[round(angle / (math.pi / 2)) % 4] += 1
+    quarter = max(range(4), key=turns.__getitem__)
+    if not sum(turns) or turns[quarter] < 0.6 * sum(turns):
+        return None
+    return (4 - quarter) % 4 * 90
+
+
 def displayed(rotation: int, width: float, height: float):
     """(x, y) in PDF user space (y up) → (x, y) on the page as displayed (y down).
 
     A page with /Rotate is shown turned clockwise: a landscape table printed on a portrait
     page is written turned the other way in user space, and reads upright only once turned.
-    ``width`` and ``height`` are the displayed page's.
+    ``width`` and ``height`` are the page's once turned.
     """
     if rotation == 90:
         return lambda x, y: (y, x)

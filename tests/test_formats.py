@@ -104,9 +104,10 @@ def test_pdf_tables_span_pages_and_rows_are_exact(rendered):
     assert spanning >= len(rendered) // 2
 
 
-def turned_pdf(data: bytes, quarters: int) -> bytes:
+def turned_pdf(data: bytes, quarters: int, rotate: bool = True) -> bytes:
     """The same pages written turned back by ``quarters`` × 90° in user space, with /Rotate set so
-    they display upright again: how some drivers print landscape or rotated pages."""
+    they display upright again (how some drivers print landscape pages) — or, ``rotate=False``,
+    left sideways as a landscape table printed across a portrait page is."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -119,7 +120,7 @@ def turned_pdf(data: bytes, quarters: int) -> bytes:
             raw.FPDFPageObj_Transform(raw.FPDFPage_GetObject(page.raw, j), *matrix)
         raw.FPDFPage_SetMediaBox(page.raw, *box)
         raw.FPDFPage_SetCropBox(page.raw, *box)
-        raw.FPDFPage_SetRotation(page.raw, quarters)
+        raw.FPDFPage_SetRotation(page.raw, quarters if rotate else 0)
         raw.FPDFPage_GenerateContent(page.raw)
     out = io.BytesIO()
     pdf.save(out)
@@ -127,7 +128,8 @@ def turned_pdf(data: bytes, quarters: int) -> bytes:
 
 
 @needs_soffice
-def test_pages_with_rotate_are_read_as_displayed(rendered):
+@pytest.mark.parametrize("rotate", [True, False], ids=["with /Rotate", "sideways"])
+def test_turned_pages_are_read_the_way_their_text_runs(rendered, rotate):
     import pypdfium2 as pdfium
 
     failures = {}
@@ -135,8 +137,8 @@ def test_pages_with_rotate_are_read_as_displayed(rendered):
         expected, files = rendered[key]
         data = files["pdf"].read_bytes()
         for quarters in (1, 2, 3):
-            turned = turned_pdf(data, quarters)
-            assert pdfium.PdfDocument(turned)[0].get_rotation() == 90 * quarters
+            turned = turned_pdf(data, quarters, rotate)
+            assert pdfium.PdfDocument(turned)[0].get_rotation() == (90 * quarters if rotate else 0)
             if p := problems(expected, turned, want_pages=True):
                 failures[(key, quarters)] = p
     assert not failures, _show(failures)
