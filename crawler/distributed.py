@@ -14,6 +14,8 @@ import base64
 import json
 import logging
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 
 import redis
@@ -118,12 +120,16 @@ def run_writer(db_path, url: str, idle_exit: float | None = None, on_document=No
     client = connect(url)
     start_generation(client)
     recorder = CrawlRecorder(db_path, note=f"archive writer for {url}")
+    writer = DocumentWriter(recorder, on_document)
     status = "failed"
     idle, received = 0.0, False
     try:
         while True:
-            popped = client.blpop([EVENTS, DOCUMENTS], timeout=1)
+            popped = pop_now(client) if writer.pending else client.blpop([EVENTS, DOCUMENTS], timeout=1)
             if popped is None:
+                if writer.pending:  # nothing new: write what is being read
+                    writer.write_oldest()
+                    continue
                 idle += received  # the idle clock starts with the first document
                 if idle_exit and idle >= idle_exit:
                     break  # idle long enough: the workers are done
@@ -134,13 +140,53 @@ def run_writer(db_path, url: str, idle_exit: float | None = None, on_document=No
             if key.decode() == EVENTS:
                 recorder.block(message["blocked"], message["why"])
                 continue
-            item = DocumentItem(**(message | {"body": base64.b64decode(message["body"])}))
-            outcome = recorder.take(item, recorder.extract(item))
-            if on_document:
-                on_document(outcome, item)
+            writer.add(DocumentItem(**(message | {"body": base64.b64decode(message["body"])})))
         status = "done"
     except KeyboardInterrupt:
         status = "done"
     finally:
-        summary = recorder.finish(status)
+        try:
+            writer.drain()  # documents taken off the list are archived before the writer stops
+        finally:
+            summary = recorder.finish(status)
     return summary
+
+
+def pop_now(client) -> tuple[bytes, bytes] | None:
+    """The next event or document without waiting (blpop's answer shape)."""
+    for key in (EVENTS, DOCUMENTS):
+        raw = client.lpop(key)
+        if raw is not None:
+            return key.encode(), raw
+    return None
+
+
+class DocumentWriter:
+    """Documents from the workers, read several at a time in the recorder's extraction
+    processes and written one at a time, in the order they came, by the writer's thread."""
+
+    def __init__(self, recorder: CrawlRecorder, on_document=None):
+        self.recorder, self.on_document = recorder, on_document
+        self.window = 2 * max(1, recorder.extraction.processes)  # documents read at once
+        self.threads = ThreadPoolExecutor(self.window, thread_name_prefix="nianbao-writer-read")
+        self.pending: deque[tuple[DocumentItem, Future | None]] = deque()
+
+    def add(self, item: DocumentItem) -> None:
+        future = None
+        if self.recorder.needs_extraction(item):  # asks the archive: on this thread
+            future = self.threads.submit(self.recorder.extraction.extract, self.recorder.fetched(item))
+        self.pending.append((item, future))
+        while self.pending and (len(self.pending) > self.window or self.pending[0][1] is None
+                                or self.pending[0][1].done()):
+            self.write_oldest()
+
+    def write_oldest(self) -> None:
+        item, future = self.pending.popleft()
+        outcome = self.recorder.take(item, future.result() if future else None)
+        if self.on_document:
+            self.on_document(outcome, item)
+
+    def drain(self) -> None:
+        while self.pending:
+            self.write_oldest()
+        self.threads.shutdown()

@@ -63,3 +63,51 @@ def test_a_dying_worker_costs_only_its_own_document():
         assert pool.extract(documents[0])[1] == "report"  # the pool works on afterwards
     finally:
         pool.close()
+
+
+def test_the_archive_writer_reads_several_at_once_and_writes_in_arrival_order():
+    import threading
+    import time
+
+    from crawler.distributed import DocumentWriter
+    from crawler.items import DocumentItem
+
+    class SlowPool:
+        processes = 2
+
+        def __init__(self):
+            self.running, self.most = 0, 0
+            self.lock = threading.Lock()
+
+        def extract(self, fetched):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+            time.sleep(0.05 if fetched.url.endswith("0") else 0.01)  # the first ones are the slowest
+            with self.lock:
+                self.running -= 1
+            return [], "not_report", fetched.url, {}
+
+    class Recorder:
+        extraction = SlowPool()
+        taken: list = []
+
+        def needs_extraction(self, item):
+            return item.kind != "listing"
+
+        def fetched(self, item):
+            return Fetched(item.url, item.body, item.fetched_at)
+
+        def take(self, item, extraction):
+            self.taken.append((item.url, extraction and extraction[2]))
+            return "ok"
+
+    recorder = Recorder()
+    writer = DocumentWriter(recorder)
+    urls = [f"https://a.gov.cn/{i}" for i in range(10)]
+    for i, url in enumerate(urls):
+        writer.add(DocumentItem(url, url, 200, {}, b"x", "t", "A", "listing" if i == 5 else "report_page"))
+    writer.drain()  # what was taken off the list is all written, even when the writer is stopped
+    assert [url for url, _ in recorder.taken] == urls
+    assert all(read == (None if i == 5 else urls[i]) for i, (_, read) in enumerate(recorder.taken))
+    assert recorder.extraction.most > 1
