@@ -13,10 +13,12 @@ modifiers, nested tables, rows whose cells do not match their definition) raises
 
 from __future__ import annotations
 
+import array
 import bisect
 import io
 import re
 import struct
+import sys
 from dataclasses import dataclass
 
 from . import limits
@@ -33,10 +35,11 @@ SPRM_P_INNER_CELL = 0x244B
 SPRM_P_INNER_TTP = 0x244C
 SPRM_T_DEF_TABLE = 0xD608
 SPRM_T_VERT_MERGE = 0xD62B
-SPRM_T_CHANGES_CELLS = {0x5622, 0x7621, 0x5624, 0x5625, 0xD605}  # delete, insert, merge, split, old TDefTable
+SPRM_T_CHANGES_CELLS = {0x5622, 0x7621, 0x5624, 0x5625, 0xD606}  # delete, insert, merge, split, TDefTable10
 SPRM_P_CHG_TABS = 0xC615
 SPRM_P_HUGE_PAPX = 0x6646  # the paragraph's modifiers are too long for its page: they are in the Data stream
 SPRM_C_RMARK_DEL = 0x0800  # text deleted with change tracking on
+SPRM_C_SYMBOL = 0x6A09  # Insert > Symbol: the text holds a placeholder, the character is in the property
 
 # TC80.tcgrf bits.
 TC_MERGED = 0x0002  # Word 97 horizontal merge: a cell after the first of a merged run
@@ -48,9 +51,9 @@ PARAGRAPH_MARK = "\r"
 SECTION_MARK = "\x0c"  # ends a section's last paragraph; inside a paragraph it is a page break
 FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
 # Characters that stand for something else: line break, page break, hyphens, anchors.
-_SPECIAL = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
+_SPECIAL = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
                           "\x05": "", "\x08": ""})
-_CONTROL = re.compile(r"[\x00-\x06\x0e-\x12\x16-\x1d]")
+_CONTROL = re.compile(r"[\x00-\x06\x0f-\x12\x16-\x1d]")
 _SPACE = re.compile(r"[\s\xa0\u3000]+")
 
 
@@ -83,6 +86,8 @@ def _read(data: bytes) -> Document:
         if papx.has_huge():  # the Data stream also holds the pictures: read only when needed
             papx.data = _stream(ole, "Data") or b""
         chpx = PropertyRuns.characters(word, _slice(table, *fib.plcf_bte_chpx, "character properties"))
+        if chpx.has(SPRM_C_SYMBOL):
+            raise NotNative("symbol characters")
         rows = DocWalker(text, pieces.fc_at, papx, chpx.deleted_ranges()).rows()
         title = _summary_title(_stream(ole, "\x05SummaryInformation"))
     return Document(rows, "doc", "", title, {})
@@ -140,6 +145,8 @@ class Fib:
         cslw = _u16(word, offset)
         lw = offset + 2
         ccp_text = _u32(word, lw + 3 * 4)
+        if _u32(word, lw + 9 * 4):  # ccpTxbx: text boxes, which LibreOffice reads into the body
+            raise NotNative("text boxes")
         offset = lw + 4 * cslw
         pairs = _u16(word, offset)
         blob = offset + 2
@@ -150,6 +157,21 @@ class Fib:
             return _u32(word, blob + 8 * index), _u32(word, blob + 8 * index + 4)
 
         return cls("1Table" if flags & 0x0200 else "0Table", ccp_text, pair(33), pair(13), pair(12))
+
+
+def _code_units(raw: bytes) -> str:
+    """UTF-16 text with one character per 16-bit unit, as character positions count them: a
+    character beyond the BMP (CJK Extension B names) stays two surrogates until `_joined`."""
+    units = array.array("H")
+    units.frombytes(raw)
+    if sys.byteorder == "big":
+        units.byteswap()
+    return "".join(map(chr, units))
+
+
+def _joined(text: str) -> str:
+    """Surrogate pairs made whole again; a lone one (a damaged file) becomes U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _u16(data: bytes, offset: int) -> int:
@@ -183,7 +205,10 @@ class Pieces:
     def parse(cls, word: bytes, clx: bytes) -> Pieces:
         offset = 0
         while offset < len(clx) and clx[offset] == 0x01:  # Prc: formatting modifiers of pieces
-            offset += 3 + struct.unpack_from("<h", clx, offset + 1)[0]
+            size = struct.unpack_from("<h", clx, offset + 1)[0]
+            if not 0 <= size <= 0x3FA2:
+                raise ExtractionError("corrupt DOC: a piece modifier of impossible size")
+            offset += 3 + size
         if offset + 5 > len(clx) or clx[offset] != 0x02:
             raise ExtractionError("corrupt DOC: no piece table")
         size = _u32(clx, offset + 1)
@@ -213,7 +238,7 @@ class Pieces:
             raw = word[piece.fc:piece.fc + n * width]
             if len(raw) < n * width:
                 raise ExtractionError("corrupt DOC: the text runs past the end of the WordDocument stream")
-            parts.append(raw.decode("cp1252", "replace") if piece.compressed else raw.decode("utf-16-le", "replace"))
+            parts.append(raw.decode("cp1252", "replace") if piece.compressed else _code_units(raw))
         return "".join(parts)
 
     def fc_at(self, cp: int) -> int:
@@ -267,6 +292,9 @@ class PropertyRuns:
             at = _u32(grpprl, 2)
             grpprl = self.data[at + 2:at + 2 + _u16(self.data, at)]
         return grpprl
+
+    def has(self, sprm: int) -> bool:
+        return any(sprm in sprms(grpprl) for grpprl in self.grpprls)
 
     def deleted_ranges(self) -> list[tuple[int, int]]:
         return [(start, end) for start, end, grpprl in zip(self.starts, self.ends, self.grpprls, strict=True)
@@ -427,7 +455,7 @@ class DocWalker:
                 out.append(char)
         # A field's code never runs over a paragraph mark; one that seems to is broken: what follows is shown.
         fields[:] = [False] * len(fields)
-        return _CONTROL.sub("", "".join(out).translate(_SPECIAL))
+        return _CONTROL.sub("", _joined("".join(out)).translate(_SPECIAL))
 
     def _is_deleted(self, fc: int) -> bool:
         i = bisect.bisect_right(self.deleted_starts, fc) - 1

@@ -42,6 +42,14 @@ def features_docx(path, nested: bool = False, english: bool = False) -> None:
                           '<w:r><w:delText>删除的文字</w:delText></w:r></w:del>'))
     p._p.append(parse_xml(f'<w:ins {W} w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z">'
                           '<w:r><w:t>插入的文字</w:t></w:r></w:ins>'))
+    p = doc.add_paragraph()  # characters beyond the BMP (two UTF-16 units each) before a deletion
+    p._p.append(parse_xml(f'<w:r {W}><w:t>𠀀𠀁𠀂保留</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:del {W} w:id="3" w:author="a" w:date="2024-01-01T00:00:00Z">'
+                          '<w:r><w:delText>删掉</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:r {W}><w:t>后面的数字12345</w:t></w:r>'))
+    p = doc.add_paragraph("栏前")
+    p.add_run().add_break(WD_BREAK.COLUMN)
+    p.add_run("栏后")
     p = doc.add_paragraph("链接：")
     for xml in ('<w:fldChar w:fldCharType="begin"/>',
                 '<w:instrText xml:space="preserve"> HYPERLINK "http://www.gov.cn/" </w:instrText>',
@@ -115,6 +123,7 @@ def test_merges_fields_revisions_and_breaks_read_as_printed(docs):
     assert "保留文字插入的文字" in texts and not any("删除的文字" in t for t in texts)
     assert "链接：中国政府网" in texts and not any("HYPERLINK" in t for t in texts)
     assert "换行之后的文字" in texts and "分页后" in texts and "本节最后一段" in texts
+    assert "𠀀𠀁𠀂保留后面的数字12345" in texts and "栏前" in texts and "栏后" in texts
 
 
 def test_reports_from_doc_give_every_cell(docs):
@@ -180,3 +189,32 @@ def test_a_section_mark_ends_its_paragraph(docs):
     assert data.count(libreoffice_mark) == 1
     word_mark = data.replace(libreoffice_mark, "本节最后一段\x0c".encode("utf-16-le"))
     assert shape(read_doc(word_mark).rows) == shape(read_doc(data).rows)
+
+
+def _fib_long_offset(data: bytes, index: int) -> int:
+    """Where FibRgLw97[index] sits in the file (the WordDocument stream starts a sector)."""
+    import struct
+
+    start = next(i for i in range(512, len(data), 512) if data[i:i + 2] == b"\xec\xa5")
+    csw = struct.unpack_from("<H", data, start + 0x20)[0]
+    return start + 0x22 + 2 * csw + 2 + 4 * index
+
+
+def test_text_boxes_go_to_libreoffice(docs):
+    """LibreOffice reads a text box's text into the body; the native reader does not read them."""
+    import struct
+
+    data = bytearray(docs["features"][0])
+    at = _fib_long_offset(bytes(data), 9)  # ccpTxbx
+    assert struct.unpack_from("<I", data, at)[0] == 0 and read_doc(bytes(data)).rows
+    struct.pack_into("<I", data, at, 18)
+    with pytest.raises(NotNative, match="text boxes"):
+        read_doc(bytes(data))
+
+
+def test_a_piece_table_that_loops_is_refused_at_once():
+    from extract.doc import Pieces
+
+    looping = b"\x01\xfd\xff" + b"\x02" + b"\x00" * 20  # a modifier of size -3: the offset never moves
+    with pytest.raises(ExtractionError, match="impossible size"):
+        Pieces.parse(b"", looping)
