@@ -101,8 +101,10 @@ def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agen
     sha = fetched.sha256
     with db.atomic():
         known = next(db.query("select status from documents where sha256 = ?", [sha]), None)
+        if known and extraction is LISTING:  # a listing page seen before (or bytes already read): a fetch
+            outcome = Outcome(sha, False, "listing")
         # Bytes first archived as a listing page and now sent as a document are read now.
-        if known and not (known["status"] == "listing" and extraction is not LISTING):
+        elif known and known["status"] != "listing":
             outcome = _link_known(db, fetched, sha)
         else:
             if known is None:

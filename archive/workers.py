@@ -7,8 +7,13 @@ extractor, started when the crawl starts, so the first document waits for nothin
 
 A worker that dies (a crash in a native library, the kernel's OOM killer) breaks the pool:
 the pool is replaced and each document that was in it is read again in a process of its own;
-the document that kills that one too is archived as unreadable with that reason. Where processes cannot be
-started at all, extraction happens in the calling thread, as before.
+the document that kills that one too is archived as unreadable with that reason. A document
+still being read after MAX_SECONDS (a hang: every reader has its own, shorter limits) has
+its worker killed and is archived as unreadable. Only where processes cannot be started at
+all, from the start, does extraction happen in the calling thread; never after a crash.
+
+Callers keep at most `processes` documents in flight, so the time limit counts reading, not
+waiting for a free worker.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
 
 from .store import Fetched, extract_safely
@@ -25,6 +30,7 @@ from .store import Fetched, extract_safely
 log = logging.getLogger(__name__)
 
 MAX_PROCESSES = 4
+MAX_SECONDS = 900.0  # one document in a worker (500 scanned pages through OCR stay well under it)
 TASKS_PER_WORKER = 500  # a worker is replaced after this many documents: OCR models and leaks are let go
 
 
@@ -38,52 +44,61 @@ def _ready() -> bool:
 
 
 class ExtractionPool:
-    def __init__(self, processes: int | None = None, extract=extract_safely):
+    def __init__(self, processes: int | None = None, extract=extract_safely, timeout: float = MAX_SECONDS):
         self.processes = default_processes() if processes is None else processes
         self.function = extract  # Fetched → extraction tuple; importable by name (it goes to the workers)
+        self.timeout = timeout
         self._lock = threading.Lock()
         self._alone_lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._in_process = self.processes <= 0  # decided once, at the start
         # Starting the workers takes a moment (the fork server imports the extractor): it is done
         # on a thread of its own while the crawl starts, and the first document waits for it.
         self._started = threading.Event()
-        if self.processes > 0:
-            threading.Thread(target=self._start_in_background, name="nianbao-extraction-start", daemon=True).start()
-        else:
+        if self._in_process:
             self._started.set()
+        else:
+            threading.Thread(target=self._start_in_background, name="nianbao-extraction-start", daemon=True).start()
 
     def _start_in_background(self) -> None:
         try:
-            self._executor = self._start()
+            self._executor = self._start(self.processes)
+            self._in_process = self._executor is None
         finally:
             self._started.set()
 
-    def _start(self, processes: int | None = None) -> ProcessPoolExecutor | None:
+    def _start(self, processes: int) -> ProcessPoolExecutor | None:
+        executor = None
         try:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["archive.store", "extract.report", "extract.htmldoc", "extract.pdf",
                                             "extract.doc", "extract.word"])
-            processes = processes or self.processes
             executor = ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
             for _ in range(processes):
                 executor.submit(_ready)
             return executor
-        except (OSError, ValueError, ImportError, NotImplementedError) as err:
-            log.warning("extraction stays in this process: worker processes cannot start (%s)", err)
+        except (OSError, ValueError, ImportError, NotImplementedError, RuntimeError) as err:
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+            log.warning("extraction processes cannot start (%s)", err)
             return None
 
     def extract(self, fetched: Fetched) -> tuple:
         """extract_safely(fetched), in a worker process when there are some. Blocks: call it from a thread."""
         self._started.wait()
-        executor = self._executor
-        if executor is None:
+        if self._in_process:
             return self.function(fetched)
-        try:
-            return executor.submit(self.function, fetched).result()
-        except BrokenProcessPool:
-            self._replace(executor)
-        except RuntimeError:
-            pass  # another thread replaced the broken pool meanwhile
+        executor = self._executor
+        if executor is not None:
+            try:
+                return executor.submit(self.function, fetched).result(timeout=self.timeout)
+            except BrokenProcessPool:
+                self._replace(executor)
+            except TimeoutError:
+                self._replace(executor, kill=True)
+                return _unreadable(f"reading the document took over {self.timeout:.0f} s (stopped)")
+            except RuntimeError:
+                pass  # another thread replaced the broken pool meanwhile
         return self._alone(fetched)
 
     def _alone(self, fetched: Fetched) -> tuple:
@@ -92,20 +107,25 @@ class ExtractionPool:
         with self._alone_lock:
             solo = self._start(1)
             if solo is None:
-                return [], "unreadable", "extractor error: the extracting process died", {}
+                return _unreadable("no extraction process could be started")
             try:
-                return solo.submit(self.function, fetched).result()
+                return solo.submit(self.function, fetched).result(timeout=self.timeout)
             except BrokenProcessPool:
-                return [], "unreadable", "extractor error: the extracting process died on this document", {}
+                return _unreadable("the extracting process died on this document")
+            except TimeoutError:
+                _kill_workers(solo)
+                return _unreadable(f"reading the document took over {self.timeout:.0f} s (stopped)")
             finally:
                 solo.shutdown(wait=True, cancel_futures=True)
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
+    def _replace(self, broken: ProcessPoolExecutor, kill: bool = False) -> None:
         with self._lock:
             if self._executor is broken:
-                log.warning("an extraction process died; starting new ones")
+                log.warning("an extraction process %s; starting new ones", "hung" if kill else "died")
+                if kill:
+                    _kill_workers(broken)
                 broken.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._start()
+                self._executor = self._start(self.processes)
 
     def close(self) -> None:
         self._started.wait()
@@ -113,3 +133,13 @@ class ExtractionPool:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _unreadable(why: str) -> tuple:
+    return [], "unreadable", f"extractor error: {why}", {}
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """The pool's processes, stopped (the executor does not offer it: its process table is private)."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.kill()

@@ -167,7 +167,7 @@ class DocumentWriter:
 
     def __init__(self, recorder: CrawlRecorder, on_document=None):
         self.recorder, self.on_document = recorder, on_document
-        self.window = 2 * max(1, recorder.extraction.processes)  # documents read at once
+        self.window = max(1, recorder.extraction.processes)  # documents read at once: one per process
         self.threads = ThreadPoolExecutor(self.window, thread_name_prefix="nianbao-writer-read")
         self.pending: deque[tuple[DocumentItem, Future | None]] = deque()
 

@@ -38,7 +38,8 @@ class CrawlRecorder:
         # Extraction runs beside it, several documents at once, in worker processes (archive/workers.py):
         # on threads alone it would share this interpreter's lock with the downloads.
         self.extraction = ExtractionPool(processes)
-        self.extractors = ThreadPool(minthreads=1, maxthreads=max(EXTRACTION_THREADS, self.extraction.processes),
+        # With worker processes, one thread per process: a document's time limit counts reading, not queueing.
+        self.extractors = ThreadPool(minthreads=1, maxthreads=self.extraction.processes or EXTRACTION_THREADS,
                                      name="nianbao-extract")
         self.extractors.start()
         self.resumed_run = self._close_interrupted_runs()
@@ -63,9 +64,12 @@ class CrawlRecorder:
         """The document the interrupted run already archived from this URL, if any."""
         if not self.resumed_run:
             return None
+        # Only documents it read: a listing page is fetched again (it may now be reached as a report).
         row = next(self.reader.query(
             "select blobs.content from fetches join blobs on blobs.sha256 = fetches.sha256 "
-            "where fetches.run_id = ? and fetches.url = ? limit 1", [self.resumed_run, url]), None)
+            "join documents on documents.sha256 = fetches.sha256 "
+            "where fetches.run_id = ? and fetches.url = ? and documents.status != 'listing' limit 1",
+            [self.resumed_run, url]), None)
         return row["content"] if row else None
 
     # --- what the archive already knows about a URL -----------------------------------------

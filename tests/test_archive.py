@@ -352,3 +352,17 @@ def test_a_listing_page_is_kept_as_evidence_and_read_only_when_it_comes_as_a_doc
     assert read.status == "report" and db["reports"].count == 1
     document = db["documents"].get(read.sha256)
     assert document["status"] == "report" and document["first_seen"] == db["fetches"].get(1)["fetched_at"]
+
+
+def test_a_listing_page_with_the_bytes_of_a_known_document_is_only_a_fetch(tmp_path):
+    from archive.store import LISTING
+
+    db = open_db(tmp_path / "a.db")
+    run = Run(db, "crawl")
+    body = SEED_000.read_bytes()
+    read = run.record(Fetched("https://www.a.gov.cn/t1.html", body), "桐乡市")
+    listed = run.record(Fetched("https://www.a.gov.cn/index.html", body), "桐乡市", LISTING)
+    assert read.status == "report" and listed.status == "listing" and not listed.report_changes
+    assert run.counts["documents"] == 1 and run.counts["listings"] == 1 and run.counts["reports_unchanged"] == 0
+    assert db["report_documents"].count == 1  # the listing address is no source of the report
+    assert db["fetches"].count == 2 and db["documents"].get(read.sha256)["status"] == "report"

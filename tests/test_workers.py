@@ -9,12 +9,17 @@ from archive.store import Fetched, extract_safely
 from archive.workers import ExtractionPool
 
 CRASH = b"this document kills the process reading it"
+HANG = b"this document is never done"
 
 
 def extract_or_die(fetched: Fetched) -> tuple:
     """A stand-in for a crash in a native library (pdfium, onnxruntime): the process just ends."""
     if fetched.body == CRASH:
         os._exit(3)
+    if fetched.body == HANG:
+        import time
+
+        time.sleep(120)
     result = extract_safely(fetched)
     return result[0], result[1], result[2], result[3] | {"pid": os.getpid()}
 
@@ -111,3 +116,33 @@ def test_the_archive_writer_reads_several_at_once_and_writes_in_arrival_order():
     assert [url for url, _ in recorder.taken] == urls
     assert all(read == (None if i == 5 else urls[i]) for i, (_, read) in enumerate(recorder.taken))
     assert recorder.extraction.most > 1
+
+
+def test_a_document_read_past_the_time_limit_is_stopped_and_the_pool_goes_on():
+    import time
+
+    pool = ExtractionPool(2, extract=extract_or_die, timeout=2)
+    documents = seed_documents()
+    hang = Fetched("http://example.invalid/hang.doc", HANG, "2026-01-01T00:00:00+00:00")
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(2) as threads:
+            results = list(threads.map(pool.extract, [hang, *documents[:3]]))
+        assert time.monotonic() - started < 30
+        assert results[0][:2] == ([], "unreadable") and "took over 2 s" in results[0][2]
+        assert all(r[1] == "report" for r in results[1:])
+        assert pool.extract(documents[0])[3]["pid"] != os.getpid()  # still in worker processes
+    finally:
+        pool.close()
+
+
+def test_after_a_crash_documents_are_never_read_in_this_process(monkeypatch):
+    pool = ExtractionPool(1, extract=extract_or_die)
+    pool._started.wait()
+    monkeypatch.setattr(pool, "_start", lambda processes: None)  # no process can be started any more
+    crash = Fetched("http://example.invalid/crash.pdf", CRASH, "2026-01-01T00:00:00+00:00")
+    try:
+        assert pool.extract(crash)[:2] == ([], "unreadable")  # this test process is still alive
+        assert pool.extract(seed_documents()[0])[2] == "extractor error: no extraction process could be started"
+    finally:
+        pool.close()
