@@ -100,16 +100,17 @@ def record(db: sqlite_utils.Database, fetched: Fetched, run_id: int | None, agen
     outside the transaction, by a caller that extracts several documents at once."""
     sha = fetched.sha256
     with db.atomic():
-        known = next(db.query("select status from documents where sha256 = ?", [sha]), None)
+        known = next(db.query("select status, reason from documents where sha256 = ?", [sha]), None)
         if known and extraction is LISTING:  # a listing page seen before (or bytes already read): a fetch
             outcome = Outcome(sha, False, "listing")
         # Bytes first archived as a listing page and now sent as a document are read now.
         elif known and known["status"] != "listing":
-            outcome = _link_known(db, fetched, sha)
+            outcome = _link_known(db, fetched, sha, known)
         else:
             if known is None:
                 db["blobs"].insert({"sha256": sha, "content": fetched.body})
-            outcome = _extract_new(db, fetched, sha, agency_hint, extraction or extract_safely(fetched))
+            outcome = _extract_new(db, fetched, sha, agency_hint, extraction or extract_safely(fetched),
+                                   listed_before=known is not None)
         _insert_fetch(db, fetched, sha, run_id)
     return outcome
 
@@ -125,12 +126,13 @@ def _insert_fetch(db, fetched: Fetched, sha: str, run_id: int | None) -> None:
     })
 
 
-def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None, extraction: tuple) -> Outcome:
+def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None, extraction: tuple,
+                 listed_before: bool = False) -> Outcome:
     reports, status, reason, meta = extraction
     row = {"sha256": sha, "size": len(fetched.body), "content_type": fetched.content_type,
            "format": meta.get("format"), "encoding": meta.get("encoding"), "status": status, "reason": reason,
            "extractor_version": EXTRACTOR_VERSION, "extracted_at": now()}
-    if db["documents"].count_where("sha256 = ?", [sha]):  # archived as a listing page before: read now
+    if listed_before:  # archived as a listing page before: read now
         db["documents"].update(sha, row)
     else:
         db["documents"].insert(row | {"first_seen": fetched.fetched_at})
@@ -139,9 +141,8 @@ def _extract_new(db, fetched: Fetched, sha: str, agency_hint: str | None, extrac
     return Outcome(sha, True, status, reason, changes)
 
 
-def _link_known(db, fetched: Fetched, sha: str) -> Outcome:
+def _link_known(db, fetched: Fetched, sha: str, document: dict) -> Outcome:
     """A document seen before: no extraction; this URL becomes another source of its reports."""
-    document = db["documents"].get(sha)
     changes = []
     for report in db.query("select id from reports where document_sha256 = ? and status = 'current'", [sha]):
         db["report_documents"].insert({"report_id": report["id"], "document_sha256": sha,

@@ -93,10 +93,6 @@ class CrawlRecorder:
             found["If-Modified-Since"] = modified
         return found
 
-    def archived_body(self, url: str) -> bytes | None:
-        archived = self.archived(url)
-        return archived[0] if archived else None
-
     def archived(self, url: str) -> tuple[bytes, dict[str, str]] | None:
         """The body and response headers of the last successful fetch of this URL."""
         fetch = self.last_fetch(url)
@@ -137,7 +133,7 @@ class CrawlRecorder:
     def fetched(item) -> Fetched:
         return Fetched(item.url, item.body, item.fetched_at, status=item.status, headers=item.headers,
                        final_url=item.final_url, content_type=item.headers.get("Content-Type"),
-                       method=getattr(item, "method", "GET"))
+                       method=item.method)
 
     def take(self, item, extraction: tuple | None = None) -> str:
         """One document from a spider: archived, or — a report address now 404/410 — marked vanished."""
@@ -153,9 +149,9 @@ class CrawlRecorder:
     def record(self, item, extraction: tuple | None = None) -> str:
         """Archive one document; returns what happened (new, changed, unchanged, not_report, …)."""
         outcome = self.run.record(self.fetched(item), item.agency, extraction)
-        self.counts["listings" if item.kind == "listing" else "pages"] += 1
-        if item.status == 304 and item.kind != "listing":
-            self.counts["not_modified"] += 1
+        if item.kind != "listing":  # listing pages are counted by the run
+            self.counts["pages"] += 1
+            self.counts["not_modified"] += item.status == 304
         changes = [change for _, change in outcome.report_changes]
         return ",".join(changes) or outcome.status
 
@@ -180,7 +176,7 @@ class CrawlRecorder:
         self.pool.stop()  # waits for the documents still being written
         summary = self.run.finish(status)
         summary["errors"] += sum((error_kinds or {}).values())  # unreadable documents and failed fetches
-        extra = {"errors": summary["errors"], "pages": self.counts["pages"], "listings": self.counts["listings"],
+        extra = {"errors": summary["errors"], "pages": self.counts["pages"], "listings": self.run.counts["listings"],
                  "not_modified": self.counts["not_modified"],
                  "resumed": self.counts["resumed"],
                  "error_kinds": json.dumps(error_kinds or {}),
