@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Headers, HtmlResponse
+from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 BLOCK_STATUSES = {403: "forbidden", 412: "js_challenge (瑞数)", 429: "rate_limited", 521: "js_challenge (加速乐)"}
@@ -109,10 +109,10 @@ class ResumeFromArchive:
         return cls(crawler, recorder)
 
     def process_request(self, request, spider=None):
-        if request.method != "GET" or (body := self.recorder.resumed_body(request.url)) is None:
+        if request.method != "GET" or (archived := self.recorder.resumed(request.url)) is None:
             return None
         self.crawler.stats.inc_value("nianbao/resumed_from_archive")
-        return HtmlResponse(request.url, body=body, request=request, flags=["from_archive"])
+        return archived_response(request, request.url, *archived, Headers(), ["from_archive"])
 
 
 class ConditionalRequests:
@@ -147,18 +147,22 @@ class ConditionalRequests:
         archived = self.recorder.archived(request.url)
         if archived is None:
             return response
-        body, archived_headers = archived
         self.crawler.stats.inc_value("nianbao/not_modified")
         request.meta["not_modified"] = True
-        # A 304 carries no Content-Type: the archived one says whether this is a page to read
-        # links from (and in which encoding) or a file.
-        headers = Headers(response.headers)
-        content_type = next((v for k, v in archived_headers.items() if k.lower() == "content-type"), None)
-        if content_type:
-            headers["Content-Type"] = content_type
-        kind = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return kind(url=response.url, status=200, headers=headers, body=body, request=request,
-                    flags=[*response.flags, "not_modified"])
+        return archived_response(request, response.url, *archived, Headers(response.headers),
+                                 [*response.flags, "not_modified"])
+
+
+def archived_response(request, url: str, body: bytes, archived_headers: dict[str, str], headers: Headers,
+                      flags: list[str]):
+    """A response made from the archive, of the class the original was: the archived
+    Content-Type says whether it is a page to read links from (and in which encoding) or a
+    file. A 304 carries none, and a resumed document has no response at all."""
+    content_type = next((v for k, v in archived_headers.items() if k.lower() == "content-type"), None)
+    if content_type:
+        headers["Content-Type"] = content_type
+    kind = responsetypes.from_args(headers=headers, url=url, body=body)
+    return kind(url=url, status=200, headers=headers, body=body, request=request, flags=flags)
 
 
 class BackoffRetry(RetryMiddleware):

@@ -60,17 +60,17 @@ class CrawlRecorder:
                 self.db["runs"].update(run_id, {"status": "interrupted", "ended_at": now()})
         return max(dead, default=None)
 
-    def resumed_body(self, url: str) -> bytes | None:
-        """The document the interrupted run already archived from this URL, if any."""
+    def resumed(self, url: str) -> tuple[bytes, dict[str, str]] | None:
+        """Body and headers of the document the interrupted run already archived from this URL."""
         if not self.resumed_run:
             return None
         # Only documents it read: a listing page is fetched again (it may now be reached as a report).
         row = next(self.reader.query(
-            "select blobs.content from fetches join blobs on blobs.sha256 = fetches.sha256 "
+            "select blobs.content, fetches.headers from fetches join blobs on blobs.sha256 = fetches.sha256 "
             "join documents on documents.sha256 = fetches.sha256 "
             "where fetches.run_id = ? and fetches.url = ? and documents.status != 'listing' limit 1",
             [self.resumed_run, url]), None)
-        return row["content"] if row else None
+        return (row["content"], json.loads(row["headers"] or "{}")) if row else None
 
     # --- what the archive already knows about a URL -----------------------------------------
 
