@@ -22,6 +22,7 @@ import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from . import settings as project_settings
 from .items import DocumentItem
 from .recorder import CrawlRecorder
 
@@ -46,7 +47,8 @@ def redis_settings(url: str) -> dict:
         "CONCURRENT_REQUESTS": 4,
         "REDIS_URL": url,
         "ITEM_PIPELINES": {"crawler.distributed.RedisDocumentPipeline": 300},
-        "EXTENSIONS": {"crawler.distributed.WaitForPeers": 500},
+        # Added to the project's extensions, not instead of them (they switch Scrapy's consoles off).
+        "EXTENSIONS": project_settings.EXTENSIONS | {"crawler.distributed.WaitForPeers": 500},
         "NIANBAO_PEER_GRACE": 10,
     }
 

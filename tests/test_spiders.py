@@ -252,13 +252,17 @@ def test_listing_pages_are_archived_once_each_and_not_read():
     assert [i.kind for i in items] == ["listing"]  # the root read as a listing too, archived once
 
 
-def test_a_crawl_opens_no_console_into_itself():
-    from crawler.run import crawl_settings
-
-    settings = crawl_settings(None, allow_local=False)
-    assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
+@pytest.mark.parametrize("distributed", [False, True], ids=["crawl", "redis worker"])
+def test_a_crawl_opens_no_console_into_itself(distributed):
     from scrapy.utils.conf import build_component_list
 
+    from crawler.distributed import redis_settings
+    from crawler.run import crawl_settings
+
+    settings = crawl_settings(None, allow_local=False,
+                              overrides=redis_settings("redis://127.0.0.1:6379/0") if distributed else None)
+    assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
     extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
     assert "scrapy.extensions.corestats.CoreStats" in extensions
     assert not any("remote_control" in name for name in extensions)
+    assert ("crawler.distributed.WaitForPeers" in extensions) == distributed
