@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from . import limits
 from .errors import ExtractionError
 from .formats import Document
-from .layout import Row, line_rows
+from .layout import Row
+from .word import one_line, text_paragraph_rows
 
 # Paragraph and table properties (sprm codes, [MS-DOC] 2.6).
 SPRM_P_IN_TABLE = 0x2416
@@ -50,11 +51,10 @@ CELL_MARK = "\x07"
 PARAGRAPH_MARK = "\r"
 SECTION_MARK = "\x0c"  # ends a section's last paragraph; inside a paragraph it is a page break
 FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
-# Characters that stand for something else: line break, page break, hyphens, anchors.
-_SPECIAL = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
+# Characters that stand for something else: line and column breaks, hyphens, anchors (\x0c is a mark).
+_SPECIAL = str.maketrans({"\x0b": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
                           "\x05": "", "\x08": ""})
 _CONTROL = re.compile(r"[\x00-\x06\x0f-\x12\x16-\x1d]")
-_SPACE = re.compile(r"[\s\xa0\u3000]+")
 
 
 class NotNative(Exception):
@@ -408,16 +408,14 @@ class DocWalker:
         if not kind.in_table:
             if mark == CELL_MARK or self.cells or self.cell_parts:
                 raise NotNative("a cell mark outside a table")
-            for line in text.split("\n"):
-                if line.strip():
-                    self.out.extend(line_rows(line))
+            self.out.extend(text_paragraph_rows(text))
             return
         if kind.row_end:
             if text.strip() or self.cell_parts:
                 raise NotNative("text in a row end mark")
             self._row_end(found)
         elif mark == CELL_MARK:
-            self.cells.append(_SPACE.sub(" ", "".join(self.cell_parts + [text]).replace("\n", "")).strip())
+            self.cells.append(one_line("".join(self.cell_parts + [text])))
             self.cell_parts = []
         else:
             self.cell_parts.append(text)

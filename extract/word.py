@@ -72,7 +72,11 @@ def block_rows(parent) -> list[Row]:
 
 
 def paragraph_rows(p) -> list[Row]:
-    text = run_text(p)
+    return text_paragraph_rows(run_text(p))
+
+
+def text_paragraph_rows(text: str) -> list[Row]:
+    """A paragraph's text (tabs as \t, breaks as \n) as rows, line by line (doc.py too)."""
     out: list[Row] = []
     for line in text.split("\n"):
         if line.strip():
@@ -106,20 +110,21 @@ def run_text(el) -> str:
     return "".join(parts)
 
 
-def _cells(tr):
-    for child in tr:
-        if child.tag == _W + "tc":
+def _children(el, tag: str):
+    """The ``tag`` children of an element, looking through containers (sdt, customXml, …)."""
+    for child in el:
+        if child.tag == tag:
             yield child
         elif child.tag in _CONTAINERS:
-            yield from _cells(child)
+            yield from _children(child, tag)
+
+
+def _cells(tr):
+    return _children(tr, _W + "tc")
 
 
 def _rows(tbl):
-    for child in tbl:
-        if child.tag == _W + "tr":
-            yield child
-        elif child.tag in _CONTAINERS:
-            yield from _rows(child)
+    return _children(tbl, _W + "tr")
 
 
 def _prop(el, path: str) -> str | None:
@@ -155,5 +160,9 @@ _SPACE = re.compile(r"[\s\xa0\u3000]+")
 
 
 def cell_text(tc) -> str:
+    return one_line(run_text(tc))
+
+
+def one_line(text: str) -> str:
     """A cell's paragraphs on one line, joined without a space like an HTML cell's <p>s."""
-    return _SPACE.sub(" ", run_text(tc).replace("\n", "")).strip()
+    return _SPACE.sub(" ", text.replace("\n", "")).strip()
