@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +30,12 @@ def scrapy_bench(seconds: int) -> float:
     return int(stats[1]) / float(elapsed[1])
 
 
-def demo_crawl(*options: str) -> tuple[float, float, int, float]:
-    """(pages/s from process start, pages/s from the first request until the run is closed
-    with every document archived, requests, peak MiB). The second is what `scrapy bench`
-    measures for itself: its rate counts from the spider's start, not the interpreter's."""
+NIANBAO = [sys.executable, "-c", "from nianbao_cli import main; main()"]
+
+
+@contextmanager
+def demo_web():
+    """(the demo web, running; a temporary folder; its agency registry there)."""
     from crawler.demo.site import DemoWeb
 
     web = DemoWeb(seed=0)
@@ -41,23 +44,30 @@ def demo_crawl(*options: str) -> tuple[float, float, int, float]:
         with tempfile.TemporaryDirectory() as tmp:
             registry = Path(tmp) / "agencies.yaml"
             web.write_registry(registry)
-            before = len(web.requests())
-            start = time.monotonic()
-            crawl = subprocess.Popen([sys.executable, "-c", "from nianbao_cli import main; main()", "crawl",
-                                      "--agencies", str(registry), "--db", str(Path(tmp) / "bench.db"),
-                                      "--allow-local", "--fast", *options], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-            finished = None
-            for line in crawl.stdout:
-                if line.startswith("run "):  # the summary: printed once the run is closed
-                    finished = time.monotonic()
-            if crawl.wait() != 0 or finished is None:
-                raise SystemExit("the demo crawl failed")
-            elapsed = time.monotonic() - start
-            pages = len(web.requests()) - before
-            crawling = finished - web.request_times()[before]
+            yield web, Path(tmp), registry
     finally:
         web.stop()
+
+
+def demo_crawl(*options: str) -> tuple[float, float, int, float]:
+    """(pages/s from process start, pages/s from the first request until the run is closed
+    with every document archived, requests, peak MiB). The second is what `scrapy bench`
+    measures for itself: its rate counts from the spider's start, not the interpreter's."""
+    with demo_web() as (web, tmp, registry):
+        before = len(web.requests())
+        start = time.monotonic()
+        crawl = subprocess.Popen([*NIANBAO, "crawl", "--agencies", str(registry), "--db", str(tmp / "bench.db"),
+                                  "--allow-local", "--fast", *options], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        finished = None
+        for line in crawl.stdout:
+            if line.startswith("run "):  # the summary: printed once the run is closed
+                finished = time.monotonic()
+        if crawl.wait() != 0 or finished is None:
+            raise SystemExit("the demo crawl failed")
+        elapsed = time.monotonic() - start
+        pages = len(web.requests()) - before
+        crawling = finished - web.request_times()[before]
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return pages / elapsed, pages / crawling, pages, peak_mib
 
@@ -67,28 +77,21 @@ def distributed_crawl(workers: int) -> float:
     import shutil
     import socket
 
-    from crawler.demo.site import DemoWeb
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    nianbao = [sys.executable, "-c", "from nianbao_cli import main; main()"]
     redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--save", "", "--appendonly", "no"],
                              stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    web = DemoWeb(seed=0)
-    web.start()
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            registry = Path(tmp) / "agencies.yaml"
-            web.write_registry(registry)
+        with demo_web() as (web, tmp, registry):
             time.sleep(0.5)
-            writer = subprocess.Popen([*nianbao, "archive-writer", "--db", str(Path(tmp) / "d.db"), "--redis", url,
+            writer = subprocess.Popen([*NIANBAO, "archive-writer", "--db", str(tmp / "d.db"), "--redis", url,
                                        "--idle-exit", "5"], cwd=ROOT, stdout=subprocess.DEVNULL)
             time.sleep(1.5)
             before = len(web.requests())
             start = time.perf_counter()
-            crawlers = [subprocess.Popen([*nianbao, "crawl", "--agencies", str(registry), "--redis", url,
+            crawlers = [subprocess.Popen([*NIANBAO, "crawl", "--agencies", str(registry), "--redis", url,
                                           "--allow-local", "--fast"], cwd=ROOT, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL) for _ in range(workers)]
             for crawler in crawlers:
@@ -97,7 +100,6 @@ def distributed_crawl(workers: int) -> float:
             writer.wait()
             return (len(web.requests()) - before) / elapsed
     finally:
-        web.stop()
         redis.terminate()
 
 

@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import NIANBAO, ROOT
 
-from crawler.demo.site import DemoWeb
-
 
 def crawl(registry, db, *options, env=None):
     done = subprocess.run([*NIANBAO, "crawl", "--agencies", str(registry), "--db", str(db), "--allow-local", "--fast",
@@ -38,14 +36,6 @@ def current_reports(db) -> dict[tuple, dict]:
                                                             [report["id"]])}
         found[(report["agency"], report["year"])] = dict(report) | {"cells": cells}
     return found
-
-
-@pytest.fixture(scope="module")
-def web():
-    site = DemoWeb(seed=0)
-    site.start()
-    yield site
-    site.stop()
 
 
 @pytest.fixture(scope="module")

@@ -24,14 +24,6 @@ from crawler.registry import parse_registry
 from extract import ExtractionError, NotAReportError, extract_reports
 
 
-@pytest.fixture(scope="module")
-def web():
-    site = DemoWeb(seed=0)
-    site.start()
-    yield site
-    site.stop()
-
-
 def get(url: str, headers: dict | None = None, data: bytes | None = None, method: str | None = None):
     """(status, headers, body) without following redirects."""
     parts = urlsplit(url)

@@ -13,15 +13,7 @@ import pytest
 from conftest import NIANBAO, ROOT, free_port
 from test_crawl import current_reports, path_of
 
-from crawler.demo.site import DemoWeb
-
-
-@pytest.fixture(scope="module")
-def web():
-    site = DemoWeb(seed=3)
-    site.start()
-    yield site
-    site.stop()
+DEMO_SEED = 3  # the `web` fixture (conftest) draws this module's demo web with it
 
 
 def expected_reports(web) -> dict:
