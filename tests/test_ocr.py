@@ -380,7 +380,7 @@ def test_limits_refuse_with_a_reason():
         extract_document(blank.getvalue())
 
 
-def test_the_archive_keeps_the_ocr_flag_and_each_cells_confidence(scans, tmp_path):
+def test_the_archive_keeps_the_ocr_flag_and_each_cells_confidence(scans, pdf_extractions, tmp_path):
     from archive.db import open_db
     from archive.export import cell_rows
     from archive.ingest import ingest_files
@@ -395,3 +395,6 @@ def test_the_archive_keeps_the_ocr_flag_and_each_cells_confidence(scans, tmp_pat
     assert read and all(0 < row["confidence"] <= 1 for row in read)
     exported = [row for row in cell_rows(db) if row["value"] is not None]
     assert len(exported) == len(read) and all(row["confidence"] is not None for row in exported)
+    extracted = pdf_extractions[0].reports[0].cells  # the same scan, read outside the archive
+    stored = {r["key"]: r["confidence"] for r in db.query("select key, confidence from cells")}
+    assert stored == {key: cell.confidence for key, cell in extracted.items()}
